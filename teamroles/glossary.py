@@ -1,0 +1,86 @@
+"""The glossary: one Markdown file whose `## Term` headings are its entries."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from teamroles.markdown_files import read_markdown, slugify
+from teamroles.problems import ContentError, Problem, display_path, validation_problems
+
+_TERM_HEADING = re.compile(r"^##[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
+
+
+class Term(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    term: str
+    definition: str
+
+    @property
+    def anchor(self) -> str:
+        return slugify(self.term)
+
+
+class Glossary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    title: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    terms: list[Term]
+    source: str
+
+    def search(self, text: str) -> list[Term]:
+        """Terms whose name or definition contains every word of `text`."""
+        words = text.lower().split()
+        return [
+            term
+            for term in self.terms
+            if all(word in f"{term.term} {term.definition}".lower() for word in words)
+        ]
+
+
+def split_terms(body: str) -> list[Term]:
+    headings = list(_TERM_HEADING.finditer(body))
+    terms = []
+    for heading, following in zip(headings, [*headings[1:], None], strict=True):
+        end = following.start() if following else len(body)
+        terms.append(Term(term=heading.group(1), definition=body[heading.end() : end].strip()))
+    return terms
+
+
+def load_glossary(content_dir: Path) -> tuple[Glossary | None, list[Problem]]:
+    path = content_dir / "glossary.md"
+    if not path.exists():
+        return None, []
+    shown = display_path(path, content_dir)
+    try:
+        fields, body = read_markdown(path)
+        glossary = Glossary.model_validate({**fields, "terms": split_terms(body), "source": shown})
+    except ContentError as exc:
+        return None, [Problem(shown, exc.field, exc.message)]
+    except ValidationError as exc:
+        return None, validation_problems(shown, exc)
+    return glossary, _term_problems(glossary)
+
+
+def _term_problems(glossary: Glossary) -> list[Problem]:
+    problems = []
+    if not glossary.terms:
+        problems.append(
+            Problem(glossary.source, "body", "no terms: give each term a '## Term' heading")
+        )
+    seen: set[str] = set()
+    for term in glossary.terms:
+        if not term.definition:
+            problems.append(
+                Problem(glossary.source, f"body: {term.term}", "the definition is empty")
+            )
+        if term.anchor in seen:
+            problems.append(
+                Problem(glossary.source, f"body: {term.term}", "the term is defined twice")
+            )
+        seen.add(term.anchor)
+    return problems

@@ -1,0 +1,71 @@
+"""Markdown files with YAML front matter, the format of role pages and the glossary."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from teamroles.problems import (
+    ContentError,
+    Problem,
+    display_path,
+    parse_yaml,
+    read_text,
+    validation_problems,
+)
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.DOTALL | re.MULTILINE)
+
+
+def read_markdown(path: Path) -> tuple[dict, str]:
+    """Split a file into its front matter (a mapping) and its Markdown body.
+
+    Raises ContentError naming `encoding`, `front matter` or `body`.
+    """
+    text = read_text(path).lstrip("\ufeff")
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        raise ContentError(
+            "front matter",
+            "missing: the file must start with a line '---', then YAML fields, then '---'",
+        )
+    fields = parse_yaml(match.group(1), field="front matter")
+    if fields is None:
+        fields = {}
+    if not isinstance(fields, dict):
+        raise ContentError("front matter", "must be a YAML mapping of fields")
+    body = text[match.end() :].strip()
+    if not body:
+        raise ContentError("body", "empty: write the page's Markdown after the front matter")
+    return fields, body
+
+
+def slugify(text: str) -> str:
+    """The anchor Streamlit gives a heading: lower case, words joined by '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class TextPage(BaseModel):
+    """A page of prose: title, one-line summary and a Markdown body."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    title: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    body: str
+    source: str
+
+
+def load_text_page(path: Path, content_dir: Path) -> tuple[TextPage | None, list[Problem]]:
+    if not path.exists():
+        return None, []
+    shown = display_path(path, content_dir)
+    try:
+        fields, body = read_markdown(path)
+        return TextPage.model_validate({**fields, "body": body, "source": shown}), []
+    except ContentError as exc:
+        return None, [Problem(shown, exc.field, exc.message)]
+    except ValidationError as exc:
+        return None, validation_problems(shown, exc)

@@ -1,0 +1,67 @@
+"""The app's pages in reading order, derived from content. No Streamlit here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from teamroles.site import Site
+
+HOME = "home"
+SECTIONS = ("Start", "Roles", "See", "Practise", "Reference")
+SECTION_INVITATIONS = {
+    "Roles": "Meet each role, one page at a time",
+    "See": "Explore the diagrams",
+    "Practise": "Test yourself",
+    "Reference": "Look up a term",
+}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its URL path (`/product-manager`), title and the script that draws it."""
+
+    url_path: str
+    title: str
+    script: str
+    section: str
+    icon: str | None = None
+
+
+# Pages that do not come from a content file, by section. Features add theirs here.
+FEATURE_PAGES: tuple[PageSpec, ...] = ()
+
+
+def site_pages(site: Site) -> list[PageSpec]:
+    """Every page in reading order: home, the roles by `order`, features, glossary."""
+    pages = [PageSpec(HOME, "The Team", "app_pages/home.py", "Start", ":material/groups:")]
+    pages += [
+        PageSpec(role.id, role.title, "app_pages/role.py", "Roles", role.icon)
+        for role in site.roles
+    ]
+    pages += list(FEATURE_PAGES)
+    if site.glossary:
+        pages.append(
+            PageSpec(
+                "glossary",
+                site.glossary.title,
+                "app_pages/glossary.py",
+                "Reference",
+                ":material/menu_book:",
+            )
+        )
+    return sorted(pages, key=lambda page: SECTIONS.index(page.section))
+
+
+def neighbours(pages: list[PageSpec], url_path: str) -> tuple[PageSpec | None, PageSpec | None]:
+    """The previous and next page in reading order."""
+    paths = [page.url_path for page in pages]
+    i = paths.index(url_path)
+    return (pages[i - 1] if i > 0 else None), (pages[i + 1] if i + 1 < len(pages) else None)
+
+
+def first_page_of_each_section(pages: list[PageSpec]) -> list[PageSpec]:
+    """Where a reader can go next from the home page: one entry per section."""
+    firsts: dict[str, PageSpec] = {}
+    for page in pages:
+        firsts.setdefault(page.section, page)
+    return [firsts[section] for section in SECTION_INVITATIONS if section in firsts]

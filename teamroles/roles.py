@@ -1,0 +1,166 @@
+"""Role pages: one Markdown file per role in `content/roles/`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from teamroles.markdown_files import read_markdown, slugify
+from teamroles.problems import ContentError, Problem, display_path, validation_problems
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Handoff(_Strict):
+    """What passes between this role and another one."""
+
+    role: str = Field(min_length=1)
+    what: str = Field(min_length=1)
+
+
+class Misunderstanding(_Strict):
+    myth: str = Field(min_length=1)
+    fact: str = Field(min_length=1)
+
+
+class Specialty(_Strict):
+    """A specialty inside a role, such as MLOps inside the Dev team."""
+
+    name: str = Field(min_length=1)
+    focus: str = Field(min_length=1)
+
+    @property
+    def anchor(self) -> str:
+        return slugify(self.name)
+
+
+class Role(_Strict):
+    """A role's front matter plus its Markdown body."""
+
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    title: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    order: int
+    icon: str | None = None
+    color: str | None = None
+    aliases: list[str] = []
+    key_question: str | None = None
+    responsibilities: list[str] = []
+    measured_by: list[str] = []
+    receives_from: list[Handoff] = []
+    hands_to: list[Handoff] = []
+    concerns: list[str] = []
+    specialties: list[Specialty] = []
+    misunderstandings: list[Misunderstanding] = []
+    related: list[str] = []
+    body: str
+    source: str
+
+    @field_validator("color")
+    @classmethod
+    def _hex_color(cls, value: str | None) -> str | None:
+        if value is not None and not _COLOR.match(value):
+            raise ValueError("must be a colour like '#0072B2'")
+        return value
+
+
+class RoleIndex:
+    """Roles in reading order, found by id or alias (case-insensitive)."""
+
+    def __init__(self, roles: list[Role]):
+        self.roles = sorted(roles, key=lambda role: role.order)
+        self._by_name: dict[str, Role] = {}
+        for role in self.roles:
+            for name in (role.id, *role.aliases):
+                self._by_name.setdefault(name.lower(), role)
+
+    def __iter__(self):
+        return iter(self.roles)
+
+    def __len__(self) -> int:
+        return len(self.roles)
+
+    def find(self, name: str) -> Role | None:
+        return self._by_name.get(name.strip().lower())
+
+    def get(self, name: str) -> Role:
+        role = self.find(name)
+        if role is None:
+            raise KeyError(name)
+        return role
+
+
+def parse_role(path: Path, content_dir: Path) -> Role:
+    """Read one role file. Raises ContentError or pydantic's ValidationError."""
+    fields, body = read_markdown(path)
+    fields.setdefault("id", path.stem)
+    return Role.model_validate({**fields, "body": body, "source": display_path(path, content_dir)})
+
+
+def load_roles(content_dir: Path) -> tuple[RoleIndex, list[Problem]]:
+    """Every valid role file, plus a Problem for each thing wrong.
+
+    A file that cannot be read or validated, or whose id, alias or order is
+    already taken, is left out. Unknown role references are reported but keep
+    the page (the broken link is simply not shown).
+    """
+    problems: list[Problem] = []
+    roles: list[Role] = []
+    taken_names: dict[str, str] = {}
+    taken_orders: dict[int, str] = {}
+    for path in sorted((content_dir / "roles").glob("*.md")):
+        shown = display_path(path, content_dir)
+        try:
+            role = parse_role(path, content_dir)
+        except ContentError as exc:
+            problems.append(Problem(shown, exc.field, exc.message))
+            continue
+        except ValidationError as exc:
+            problems.extend(validation_problems(shown, exc))
+            continue
+        clash = _first_clash(role, taken_names, taken_orders)
+        if clash:
+            problems.append(Problem(shown, *clash))
+            continue
+        for name in (role.id, *role.aliases):
+            taken_names[name.lower()] = shown
+        taken_orders[role.order] = shown
+        roles.append(role)
+    index = RoleIndex(roles)
+    problems.extend(_reference_problems(index))
+    return index, problems
+
+
+def _first_clash(
+    role: Role, taken_names: dict[str, str], taken_orders: dict[int, str]
+) -> tuple[str, str] | None:
+    if role.id.lower() in taken_names:
+        return "id", f"'{role.id}' is already used by {taken_names[role.id.lower()]}"
+    for i, alias in enumerate(role.aliases):
+        if alias.lower() in taken_names:
+            return f"aliases[{i}]", f"'{alias}' is already used by {taken_names[alias.lower()]}"
+    if role.order in taken_orders:
+        return "order", f"{role.order} is already used by {taken_orders[role.order]}"
+    return None
+
+
+def _reference_problems(index: RoleIndex) -> list[Problem]:
+    problems = []
+    for role in index:
+        refs = [(f"related[{i}]", name) for i, name in enumerate(role.related)]
+        for key in ("receives_from", "hands_to"):
+            refs += [(f"{key}[{i}].role", h.role) for i, h in enumerate(getattr(role, key))]
+        for field, name in refs:
+            if index.find(name) is None:
+                problems.append(
+                    Problem(
+                        role.source, field, f"unknown role '{name}' (no role has this id or alias)"
+                    )
+                )
+    return problems

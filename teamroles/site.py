@@ -1,0 +1,64 @@
+"""All content of the app, loaded and validated together.
+
+`load_site` parses the content folder once per content version: it stats the
+files on every call (cheap) and parses again only when one was added, removed
+or changed, so an author sees an edit on the next rerun without a restart.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from teamroles.glossary import Glossary, load_glossary
+from teamroles.markdown_files import TextPage, load_text_page
+from teamroles.problems import Problem
+from teamroles.roles import RoleIndex, load_roles
+from teamroles.workflow import Workflow, load_workflow
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+CONTENT_ENV = "TEAMROLES_CONTENT"
+
+
+@dataclass(frozen=True)
+class Site:
+    home: TextPage | None
+    roles: RoleIndex
+    glossary: Glossary | None
+    workflow: Workflow | None
+    problems: list[Problem] = field(default_factory=list)
+    version: str = ""
+
+
+def content_version(content_dir: Path) -> str:
+    """A fingerprint of every file under the content folder."""
+    stats = []
+    for path in sorted(content_dir.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            stats.append(f"{path.relative_to(content_dir)}:{stat.st_mtime_ns}:{stat.st_size}")
+    return str(hash(tuple(stats)))
+
+
+def load_site(content_dir: Path | None = None) -> Site:
+    """The site from `content_dir`, else $TEAMROLES_CONTENT, else the shipped content."""
+    content_dir = Path(content_dir or os.environ.get(CONTENT_ENV) or CONTENT_DIR).resolve()
+    return _parse_site(content_dir, content_version(content_dir))
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_site(content_dir: Path, version: str) -> Site:
+    home, problems = load_text_page(content_dir / "home.md", content_dir)
+    roles, role_problems = load_roles(content_dir)
+    glossary, glossary_problems = load_glossary(content_dir)
+    workflow, workflow_problems = load_workflow(content_dir, roles)
+    return Site(
+        home=home,
+        roles=roles,
+        glossary=glossary,
+        workflow=workflow,
+        problems=sorted(problems + role_problems + glossary_problems + workflow_problems),
+        version=version,
+    )

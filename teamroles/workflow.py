@@ -1,0 +1,94 @@
+"""The journey of a feature, stage by stage, from `content/workflow.yaml`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from teamroles.problems import (
+    ContentError,
+    Problem,
+    display_path,
+    read_yaml_mapping,
+    validation_problems,
+)
+from teamroles.roles import RoleIndex
+
+_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Stage(_Strict):
+    id: str = Field(pattern=_ID)
+    title: str = Field(min_length=1)
+    lead: str = Field(min_length=1)
+    contributors: list[str] = []
+    artifact: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    details: str = Field(min_length=1)
+
+
+class Loop(_Strict):
+    """A way back: a later stage sends the work to an earlier one."""
+
+    id: str = Field(pattern=_ID)
+    from_stage: str = Field(alias="from", min_length=1)
+    to_stage: str = Field(alias="to", min_length=1)
+    trigger: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+
+
+class Workflow(_Strict):
+    title: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    stages: list[Stage] = Field(min_length=2)
+    loops: list[Loop] = []
+    source: str
+
+    def stage(self, stage_id: str) -> Stage:
+        return next(stage for stage in self.stages if stage.id == stage_id)
+
+
+def load_workflow(content_dir: Path, roles: RoleIndex) -> tuple[Workflow | None, list[Problem]]:
+    path = content_dir / "workflow.yaml"
+    if not path.exists():
+        return None, []
+    shown = display_path(path, content_dir)
+    try:
+        workflow = Workflow.model_validate({**read_yaml_mapping(path), "source": shown})
+    except ContentError as exc:
+        return None, [Problem(shown, exc.field, exc.message)]
+    except ValidationError as exc:
+        return None, validation_problems(shown, exc)
+    problems = _reference_problems(workflow, roles)
+    return (None if problems else workflow), problems
+
+
+def _reference_problems(workflow: Workflow, roles: RoleIndex) -> list[Problem]:
+    problems = []
+    stage_ids: set[str] = set()
+    for i, stage in enumerate(workflow.stages):
+        if stage.id in stage_ids:
+            problems.append(
+                Problem(workflow.source, f"stages[{i}].id", f"'{stage.id}' is used twice")
+            )
+        stage_ids.add(stage.id)
+        names = [("lead", stage.lead)] + [
+            (f"contributors[{j}]", name) for j, name in enumerate(stage.contributors)
+        ]
+        for field, name in names:
+            if roles.find(name) is None:
+                problems.append(
+                    Problem(workflow.source, f"stages[{i}].{field}", f"unknown role '{name}'")
+                )
+    for i, loop in enumerate(workflow.loops):
+        for field, stage_id in (("from", loop.from_stage), ("to", loop.to_stage)):
+            if stage_id not in stage_ids:
+                problems.append(
+                    Problem(workflow.source, f"loops[{i}].{field}", f"unknown stage '{stage_id}'")
+                )
+    return problems
