@@ -48,4 +48,7 @@ if related:
     for other in related:
         ui.link(other.id, label=other.title, icon=other.icon)
 
+st.header("Practise", anchor="practise")
+ui.link("quiz", label="Test yourself: What vs How, and Who does this?", icon=":material/quiz:")
+
 ui.reading_links()
