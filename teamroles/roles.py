@@ -74,7 +74,7 @@ class RoleIndex:
     """Roles in reading order, found by id or alias (case-insensitive)."""
 
     def __init__(self, roles: list[Role]):
-        self.roles = sorted(roles, key=lambda role: role.order)
+        self.roles = sorted(roles, key=lambda role: (role.order, role.id))
         self._by_name: dict[str, Role] = {}
         for role in self.roles:
             for name in (role.id, *role.aliases):
@@ -106,48 +106,55 @@ def parse_role(path: Path, content_dir: Path) -> Role:
 def load_roles(content_dir: Path) -> tuple[RoleIndex, list[Problem]]:
     """Every valid role file, plus a Problem for each thing wrong.
 
-    A file that cannot be read or validated, or whose id, alias or order is
-    already taken, is left out. Unknown role references are reported but keep
-    the page (the broken link is simply not shown).
+    A file that cannot be read or validated is left out. When two files claim
+    one id or alias, the file named after that id keeps it and the other is
+    left out. A shared `order` is reported on both files and keeps both pages.
+    Unknown role references are reported and keep the page (the broken link is
+    simply not shown).
     """
     problems: list[Problem] = []
-    roles: list[Role] = []
-    taken_names: dict[str, str] = {}
-    taken_orders: dict[int, str] = {}
+    parsed: list[Role] = []
     for path in sorted((content_dir / "roles").glob("*.md")):
         shown = display_path(path, content_dir)
         try:
-            role = parse_role(path, content_dir)
+            parsed.append(parse_role(path, content_dir))
         except ContentError as exc:
             problems.append(Problem(shown, exc.field, exc.message))
-            continue
         except ValidationError as exc:
             problems.extend(validation_problems(shown, exc))
-            continue
-        clash = _first_clash(role, taken_names, taken_orders)
-        if clash:
-            problems.append(Problem(shown, *clash))
-            continue
-        for name in (role.id, *role.aliases):
-            taken_names[name.lower()] = shown
-        taken_orders[role.order] = shown
-        roles.append(role)
+    roles, name_problems = _drop_name_clashes(parsed)
     index = RoleIndex(roles)
-    problems.extend(_reference_problems(index))
-    return index, problems
+    return index, problems + name_problems + _order_problems(roles) + _reference_problems(index)
 
 
-def _first_clash(
-    role: Role, taken_names: dict[str, str], taken_orders: dict[int, str]
-) -> tuple[str, str] | None:
-    if role.id.lower() in taken_names:
-        return "id", f"'{role.id}' is already used by {taken_names[role.id.lower()]}"
-    for i, alias in enumerate(role.aliases):
-        if alias.lower() in taken_names:
-            return f"aliases[{i}]", f"'{alias}' is already used by {taken_names[alias.lower()]}"
-    if role.order in taken_orders:
-        return "order", f"{role.order} is already used by {taken_orders[role.order]}"
-    return None
+def _drop_name_clashes(parsed: list[Role]) -> tuple[list[Role], list[Problem]]:
+    owners: dict[str, str] = {}
+    kept: list[Role] = []
+    problems: list[Problem] = []
+    named_after_id_first = sorted(parsed, key=lambda r: (Path(r.source).stem != r.id, r.source))
+    for role in named_after_id_first:
+        names = [("id", role.id)] + [(f"aliases[{i}]", a) for i, a in enumerate(role.aliases)]
+        clash = next(((field, name) for field, name in names if name.lower() in owners), None)
+        if clash:
+            field, name = clash
+            message = f"'{name}' is already used by {owners[name.lower()]}"
+            problems.append(Problem(role.source, field, message))
+            continue
+        owners.update({name.lower(): role.source for _, name in names})
+        kept.append(role)
+    return kept, problems
+
+
+def _order_problems(roles: list[Role]) -> list[Problem]:
+    problems = []
+    for role in roles:
+        others = [r.source for r in roles if r.order == role.order and r is not role]
+        if others:
+            message = (
+                f"{role.order} is also used by {', '.join(others)}; give each role its own place"
+            )
+            problems.append(Problem(role.source, "order", message))
+    return problems
 
 
 def _reference_problems(index: RoleIndex) -> list[Problem]:
