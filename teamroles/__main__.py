@@ -27,6 +27,8 @@ def summary(site) -> str:
         parts.append(f"{len(site.glossary.terms)} glossary terms")
     if site.workflow:
         parts.append(f"{len(site.workflow.stages)} workflow stages")
+    for quiz in site.quizzes:
+        parts.append(f"quiz {quiz.id!r}: {len(quiz.questions)} questions")
     return ", ".join(parts)
 
 

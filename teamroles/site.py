@@ -15,6 +15,7 @@ from pathlib import Path
 from teamroles.glossary import Glossary, load_glossary
 from teamroles.markdown_files import TextPage, load_text_page
 from teamroles.problems import Problem
+from teamroles.quizbank import Quiz, load_quizzes
 from teamroles.roles import RoleIndex, load_roles
 from teamroles.workflow import Workflow, load_workflow
 
@@ -28,6 +29,7 @@ class Site:
     roles: RoleIndex
     glossary: Glossary | None
     workflow: Workflow | None
+    quizzes: list[Quiz] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     version: str = ""
 
@@ -54,11 +56,15 @@ def _parse_site(content_dir: Path, version: str) -> Site:
     roles, role_problems = load_roles(content_dir)
     glossary, glossary_problems = load_glossary(content_dir)
     workflow, workflow_problems = load_workflow(content_dir, roles)
+    quizzes, quiz_problems = load_quizzes(content_dir, roles, glossary)
     return Site(
         home=home,
         roles=roles,
         glossary=glossary,
         workflow=workflow,
-        problems=sorted(problems + role_problems + glossary_problems + workflow_problems),
+        quizzes=quizzes,
+        problems=sorted(
+            problems + role_problems + glossary_problems + workflow_problems + quiz_problems
+        ),
         version=version,
     )

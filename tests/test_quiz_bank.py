@@ -1,0 +1,202 @@
+"""Question banks: the shipped quizzes, and clear messages for broken ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from teamroles.__main__ import main
+from teamroles.quizbank import resolve_see, see_target
+from teamroles.site import load_site
+
+
+def quiz_problems(site) -> list[str]:
+    return [str(p) for p in site.problems if p.path.startswith("content/quizzes/")]
+
+
+def edit_bank(content: Path, name: str, change) -> None:
+    """Load a shipped bank, let `change` edit the data, write it back."""
+    path = content / "quizzes" / name
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+@pytest.fixture(scope="module")
+def site():
+    return load_site()
+
+
+def test_the_shipped_banks_are_clean_and_big_enough(site):
+    assert quiz_problems(site) == []
+    quizzes = {quiz.id: quiz for quiz in site.quizzes}
+    what_how, who = quizzes["what-vs-how"], quizzes["who-does-this"]
+    assert what_how.choices == ["What", "How"]
+    assert who.choices == ["PM", "DS", "Dev", "QA"]
+    assert len(what_how.questions) >= 40
+    assert len(who.questions) >= 20
+    for quiz in (what_how, who):
+        tricky = sum(q.tricky for q in quiz.questions)
+        assert tricky * 3 >= len(quiz.questions) * 0.9, f"{quiz.id}: only {tricky} tricky"
+        for choice in quiz.choices:
+            assert any(q.answer == choice for q in quiz.questions), f"{quiz.id}: no {choice}"
+
+
+def test_every_question_teaches_and_links_to_a_page(site):
+    page_ids = {role.id for role in site.roles} | {"glossary"}
+    for quiz in site.quizzes:
+        statements = [q.statement.lower() for q in quiz.questions]
+        assert len(set(statements)) == len(statements), f"{quiz.id} repeats a statement"
+        for question in quiz.questions:
+            assert len(question.explanation.split()) >= 12, question.id
+            target = see_target(question, site.roles, site.glossary)
+            assert target is not None and target.url_path in page_ids, question.id
+
+
+def test_the_role_ids_of_the_who_quiz_resolve_to_the_four_role_pages(site):
+    found = {name: site.roles.find(name).id for name in ("PM", "DS", "Dev", "QA")}
+    assert found == {
+        "PM": "product-manager",
+        "DS": "data-scientist",
+        "Dev": "dev-team",
+        "QA": "qa",
+    }
+
+
+def test_the_tricky_cases_named_in_the_brief_are_answered_as_taught(site):
+    what_how = next(q for q in site.quizzes if q.id == "what-vs-how")
+    by_tag = lambda tag: [q for q in what_how.questions if tag in q.tags]  # noqa: E731
+    assert any(q.answer == "What" and q.tricky for q in by_tag("performance"))
+    assert all(q.answer == "What" and q.role == "PM" for q in by_tag("acceptance-criteria"))
+    validation = by_tag("validation")
+    assert validation and all(q.answer == "How" and q.role == "DS" for q in validation)
+
+
+def test_see_targets_name_the_section(site):
+    target = resolve_see("Dev#mlops", site.roles, site.glossary)
+    assert (target.url_path, target.anchor, target.label) == (
+        "dev-team",
+        "mlops",
+        "Dev Team: MLOps",
+    )
+    assert target.href == "/dev-team#mlops"
+    glossary = resolve_see("glossary#verification", site.roles, site.glossary)
+    assert (glossary.url_path, glossary.section) == ("glossary", "Verification")
+    with pytest.raises(ValueError, match="no section 'nowhere'"):
+        resolve_see("qa#nowhere", site.roles, site.glossary)
+    with pytest.raises(ValueError, match="'designer' is neither a role"):
+        resolve_see("designer", site.roles, site.glossary)
+
+
+def wreck_question(index, **fields):
+    def change(data):
+        data["questions"][index].update(fields)
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            wreck_question(3, answer="Maybe"),
+            "content/quizzes/what-vs-how.yaml: questions[3] (wh-04).answer: "
+            "'Maybe' is not one of the choices What, How",
+        ),
+        (
+            wreck_question(5, id="wh-01"),
+            "content/quizzes/what-vs-how.yaml: questions[5] (wh-01).id: "
+            "'wh-01' is already used by questions[0]",
+        ),
+        (
+            wreck_question(2, role="Designer"),
+            "content/quizzes/what-vs-how.yaml: questions[2] (wh-03).role: "
+            "unknown role 'Designer' (no role has this id or alias)",
+        ),
+        (
+            wreck_question(7, statement="   "),
+            "content/quizzes/what-vs-how.yaml: questions[7] (wh-08).statement: "
+            "String should have at least 1 character",
+        ),
+        (
+            wreck_question(0, see="dev-team#astrology"),
+            "content/quizzes/what-vs-how.yaml: questions[0] (wh-01).see: "
+            "the Dev Team page has no section 'astrology'",
+        ),
+        (
+            wreck_question(1, explaination="typo"),
+            "content/quizzes/what-vs-how.yaml: questions[1] (wh-02).explaination: "
+            "unknown field (check its spelling)",
+        ),
+    ],
+)
+def test_a_broken_question_is_named_and_the_rest_keeps_working(content_copy, change, expected):
+    edit_bank(content_copy, "what-vs-how.yaml", change)
+    site = load_site(content_copy)
+    problems = quiz_problems(site)
+    assert len(problems) == 1
+    assert problems[0].startswith(expected)
+    quizzes = {quiz.id: quiz for quiz in site.quizzes}
+    shipped = {quiz.id: quiz for quiz in load_site().quizzes}
+    assert len(quizzes["what-vs-how"].questions) == len(shipped["what-vs-how"].questions) - 1
+    assert quizzes["who-does-this"] == shipped["who-does-this"]
+
+
+def test_a_yaml_error_hides_that_quiz_only(content_copy):
+    path = content_copy / "quizzes" / "what-vs-how.yaml"
+    path.write_text(path.read_text().replace("choices: [What, How]", "choices: [What, How"))
+    site = load_site(content_copy)
+    [problem] = quiz_problems(site)
+    assert problem.startswith("content/quizzes/what-vs-how.yaml: yaml: YAML does not parse at line")
+    assert [quiz.id for quiz in site.quizzes] == ["who-does-this"]
+
+
+def test_a_quiz_without_valid_questions_is_hidden_with_a_reason(content_copy):
+    (content_copy / "quizzes" / "tiny.yaml").write_text(
+        "id: tiny\ntitle: Tiny\ndescription: x\nchoices: ['Yes', 'No']\n"
+        "questions:\n  - id: t-1\n    statement: s\n    answer: Perhaps\n"
+        "    explanation: e\n    role: QA\n"
+    )
+    site = load_site(content_copy)
+    assert sorted(quiz_problems(site)) == sorted(
+        [
+            "content/quizzes/tiny.yaml: questions[0] (t-1).answer: "
+            "'Perhaps' is not one of the choices Yes, No",
+            "content/quizzes/tiny.yaml: questions: no valid question left: the quiz is hidden",
+        ]
+    )
+    assert "tiny" not in {quiz.id for quiz in site.quizzes}
+
+
+def test_adding_a_file_adds_a_quiz_with_no_code_change(content_copy, capsys):
+    (content_copy / "quizzes" / "extra.yaml").write_text(
+        "id: extra\ntitle: Extra\ndescription: One more.\nchoices: [PM, QA]\n"
+        "questions:\n  - id: x-1\n    statement: Check the fix.\n    answer: QA\n"
+        "    explanation: QA confirms fixes.\n    role: qa\n    see: qa#responsible-for\n"
+    )
+    site = load_site(content_copy)
+    assert quiz_problems(site) == []
+    assert "extra" in {quiz.id for quiz in site.quizzes}
+    assert main(["check", "--content", str(content_copy)]) == 0
+    assert "quiz 'extra': 1 questions" in capsys.readouterr().out
+
+
+def test_check_command_prints_the_problem_and_fails(content_copy, capsys):
+    edit_bank(content_copy, "who-does-this.yaml", wreck_question(0, answer="Designer"))
+    assert main(["check", "--content", str(content_copy)]) == 1
+    out = capsys.readouterr().out
+    assert "content/quizzes/who-does-this.yaml: questions[0] (who-01).answer: " in out
+    assert "'Designer' is not one of the choices PM, DS, Dev, QA" in out
+
+
+def test_unquoted_yes_and_no_get_a_hint_about_yaml(content_copy):
+    (content_copy / "quizzes" / "yesno.yaml").write_text(
+        "id: yesno\ntitle: Yes or no\ndescription: x\nchoices: [Yes, No]\n"
+        "questions:\n  - id: y-1\n    statement: s\n    answer: 'Yes'\n"
+        "    explanation: e\n    role: QA\n"
+    )
+    [problem] = quiz_problems(load_site(content_copy))
+    assert problem.startswith("content/quizzes/yesno.yaml: choices: ")
+    assert "YAML read this as true: put the word in quotes" in problem
