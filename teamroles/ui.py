@@ -8,6 +8,7 @@ The rest of the package decides; this module only draws. Page scripts in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -23,6 +24,8 @@ from teamroles.navigation import (
 from teamroles.site import Site, load_site
 
 VISITED_MARK = "✓"
+# A local file: a Material icon as page_icon makes the browser fetch it from Google.
+FAVICON = Path(__file__).resolve().parent.parent / "assets" / "favicon.png"
 
 
 @dataclass
@@ -39,7 +42,7 @@ class Nav:
 
 def run_app() -> None:
     """The entrypoint: build the navigation from content and run the chosen page."""
-    st.set_page_config(page_title="The Team", page_icon=":material/groups:", layout="centered")
+    st.set_page_config(page_title="The Team", page_icon=str(FAVICON), layout="centered")
     site = load_site()
     specs = site_pages(site)
     pages = {

@@ -1,0 +1,110 @@
+"""The real app in headless Chromium: reading order, deep links, accessibility, no network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from teamroles.navigation import HOME, site_pages
+from teamroles.site import load_site
+from tests import browser
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = site_pages(load_site(ROOT / "content"))
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def url_of(server_url: str, url_path: str) -> str:
+    return f"{server_url}/" if url_path == HOME else f"{server_url}/{url_path}"
+
+
+def heading(page) -> str:
+    return page.locator("h1").first.inner_text().strip()
+
+
+def test_a_newcomer_follows_next_from_home_through_every_page(server_url, page):
+    browser.open_page(page, server_url)
+    seen = [heading(page)]
+    while page.get_by_role("link", name="Next:").count():
+        page.get_by_role("link", name="Next:").click()
+        browser.wait_for_app(page)
+        page.wait_for_function(
+            "previous => document.querySelector('h1') && "
+            "!document.querySelector('h1').innerText.includes(previous)",
+            arg=seen[-1],
+        )
+        seen.append(heading(page))
+    assert len(seen) == len(PAGES)
+    for spec, title in zip(PAGES, seen, strict=True):
+        assert spec.title in title
+    sidebar = page.get_by_test_id("stSidebar")
+    for spec in PAGES:
+        assert sidebar.get_by_role("link", name=f"{spec.title} ✓").count() == 1
+    assert f"Read {len(PAGES)} of {len(PAGES)} pages" in sidebar.inner_text()
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.url_path)
+def test_a_deep_link_is_the_first_request_on_a_fresh_server(chromium, spec):
+    with browser.streamlit_server() as fresh_url:
+        context = chromium.new_context()
+        tab = context.new_page()
+        browser.open_page(tab, url_of(fresh_url, spec.url_path))
+        assert spec.title in heading(tab)
+        assert tab.get_by_test_id("stDialog").count() == 0
+        assert "Page not found" not in tab.content()
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_axe_finds_no_wcag_violation_on_any_page(chromium, server_url, viewport):
+    size = browser.PHONE if viewport == "phone" else {"width": 1280, "height": 900}
+    context = chromium.new_context(viewport=size)
+    tab = context.new_page()
+    found = {}
+    for spec in PAGES:
+        browser.open_page(tab, url_of(server_url, spec.url_path))
+        violations = browser.axe_violations(tab)
+        if violations:
+            found[spec.url_path] = violations
+    context.close()
+    assert found == {}
+
+
+def test_the_app_makes_no_request_beyond_its_own_server(server_url, page):
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
+    for spec in PAGES:
+        browser.open_page(page, url_of(server_url, spec.url_path))
+    assert hosts <= {"127.0.0.1", None}
+
+
+def test_a_broken_role_file_is_named_in_the_browser_and_the_others_still_open(
+    chromium, content_copy
+):
+    (content_copy / "roles" / "qa.md").write_bytes(b"---\ntitle: QA\xff\n---\nBody\n")
+    with browser.streamlit_server(content_copy) as url:
+        context = chromium.new_context()
+        tab = context.new_page()
+        browser.open_page(tab, url)
+        assert "content/roles/qa.md: encoding: the file is not UTF-8 text" in tab.content()
+        browser.open_page(tab, f"{url}/dev-team")
+        assert "Dev" in heading(tab)
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_screenshots_of_every_page_for_the_docs(chromium, server_url, viewport):
+    """Keeps docs/screenshots current; each shot must show the page's own title."""
+    size = (
+        {"width": 390, "height": 1400} if viewport == "phone" else {"width": 1280, "height": 1400}
+    )
+    context = chromium.new_context(viewport=size)
+    tab = context.new_page()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for spec in PAGES:
+        browser.open_page(tab, url_of(server_url, spec.url_path))
+        assert spec.title in heading(tab)
+        tab.screenshot(path=SCREENSHOTS / f"{spec.url_path}-{viewport}.png")
+    context.close()
