@@ -27,6 +27,10 @@ def summary(site) -> str:
         parts.append(f"{len(site.glossary.terms)} glossary terms")
     if site.workflow:
         parts.append(f"{len(site.workflow.stages)} workflow stages")
+    if site.debt_figure:
+        parts.append(f"{len(site.debt_figure.boxes)} hidden-debt boxes")
+    if site.responsibilities:
+        parts.append(f"{len(site.responsibilities.activities)} activities in the matrix")
     for quiz in site.quizzes:
         parts.append(f"quiz {quiz.id!r}: {len(quiz.questions)} questions")
     return ", ".join(parts)

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from teamroles.glossary import Glossary, load_glossary
+from teamroles.hidden_debt import DebtFigure, load_debt_figure
 from teamroles.markdown_files import TextPage, load_text_page
 from teamroles.problems import Problem
 from teamroles.quizbank import Quiz, load_quizzes
+from teamroles.responsibilities import Responsibilities, load_responsibilities
 from teamroles.roles import RoleIndex, load_roles
 from teamroles.workflow import Workflow, load_workflow
 
@@ -32,6 +34,8 @@ class Site:
     quizzes: list[Quiz] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     version: str = ""
+    debt_figure: DebtFigure | None = None
+    responsibilities: Responsibilities | None = None
 
 
 def content_version(content_dir: Path) -> str:
@@ -57,14 +61,24 @@ def _parse_site(content_dir: Path, version: str) -> Site:
     glossary, glossary_problems = load_glossary(content_dir)
     workflow, workflow_problems = load_workflow(content_dir, roles)
     quizzes, quiz_problems = load_quizzes(content_dir, roles, glossary)
+    debt_figure, debt_problems = load_debt_figure(content_dir, roles)
+    responsibilities, responsibility_problems = load_responsibilities(content_dir, roles)
     return Site(
         home=home,
         roles=roles,
         glossary=glossary,
         workflow=workflow,
         quizzes=quizzes,
+        debt_figure=debt_figure,
+        responsibilities=responsibilities,
         problems=sorted(
-            problems + role_problems + glossary_problems + workflow_problems + quiz_problems
+            problems
+            + role_problems
+            + glossary_problems
+            + workflow_problems
+            + quiz_problems
+            + debt_problems
+            + responsibility_problems
         ),
         version=version,
     )
