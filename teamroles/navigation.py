@@ -28,7 +28,9 @@ class PageSpec:
 
 
 # Pages that do not come from a content file, by section. Features add theirs here.
-FEATURE_PAGES: tuple[PageSpec, ...] = ()
+FEATURE_PAGES: tuple[PageSpec, ...] = (
+    PageSpec("quiz", "Quiz", "app_pages/quiz.py", "Practise", ":material/quiz:"),
+)
 
 
 def site_pages(site: Site) -> list[PageSpec]:
