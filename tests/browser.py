@@ -35,10 +35,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(content_dir: Path | None = None, extra_env: dict | None = None):
-    """Start `streamlit run app.py` on a free port; yield its URL; stop it."""
+def streamlit_server(content_dir: Path | None = None, app: str = "app.py"):
+    """Start `streamlit run <app>` on a free port; yield its URL; stop it."""
     port = free_port()
-    env = {**os.environ, **(extra_env or {})}
+    env = dict(os.environ)
     if content_dir is not None:
         env["TEAMROLES_CONTENT"] = str(content_dir)
     with tempfile.TemporaryFile() as log:
@@ -48,7 +48,7 @@ def streamlit_server(content_dir: Path | None = None, extra_env: dict | None = N
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                app,
                 "--server.port",
                 str(port),
                 "--server.address",
