@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from teamroles import ui
+from teamroles import diagram_views, ui
 from teamroles.markdown_files import slugify
 
 site = ui.site()
@@ -47,6 +47,8 @@ if related:
     st.header("Related roles", anchor="related")
     for other in related:
         ui.link(other.id, label=other.title, icon=other.icon)
+
+diagram_views.role_diagrams(site, role)
 
 st.header("Practise", anchor="practise")
 ui.link("quiz", label="Test yourself: What vs How, and Who does this?", icon=":material/quiz:")

@@ -137,7 +137,7 @@ def journey_figure(
     stages = workflow.stages
     row = {stage.id: -i for i, stage in enumerate(stages)}
     depths = _loop_depths(workflow)
-    left = -(max(depths.values(), default=0.3) + 0.25)
+    left = -(max(depths.values(), default=0.3) + 0.15)
     figure = _bare_figure(height=_STAGE_ROW_PX * len(stages) + 24)
     figure.update_xaxes(range=[left, 6.2])
     figure.update_yaxes(range=[-(len(stages) - 1) - 0.55, 0.55])
@@ -190,22 +190,36 @@ def journey_figure(
                 name="current stage",
             )
         )
+    ys = [row[stage.id] for stage in stages]
+    ids = [stage.id for stage in stages]
     figure.add_trace(
         go.Scatter(
             x=[0] * len(stages),
-            y=[row[stage.id] for stage in stages],
-            mode="markers+text",
+            y=ys,
+            mode="markers",
             name="stages",
             marker={
                 "symbol": symbols,
                 "size": sizes,
                 "color": lead_colors,
+                "opacity": 1,
                 "line": {"color": line_colors, "width": 4},
             },
+            customdata=ids,
+            hovertext=hovers,
+            hoverinfo="text",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=[0.42] * len(stages),
+            y=ys,
+            mode="text",
+            name="stage labels",
             text=texts,
             textposition="middle right",
             textfont={"size": SMALL_FONT_SIZE + 1},
-            customdata=[stage.id for stage in stages],
+            customdata=ids,
             hovertext=hovers,
             hoverinfo="text",
         )
@@ -228,10 +242,10 @@ def _add_loop(
     active = current in (loop.from_stage, loop.to_stage)
     figure.add_trace(
         go.Scatter(
-            x=[-0.2, -depth, -depth, -0.2],
-            y=[start, start, end, end],
+            x=[-0.25, -depth + 0.08, -depth, -depth, -depth + 0.08, -0.25],
+            y=[start, start, start + 0.12, end - 0.12, end, end],
             mode="lines",
-            line={"color": color, "width": 3 if active else 2, "dash": "dot", "shape": "spline"},
+            line={"color": color, "width": 3 if active else 2, "dash": "dot"},
             opacity=1 if active else 0.45,
             name=loop.trigger,
             hovertext=(f"<b>↺ {loop.trigger}</b><br>back to {workflow.stage(loop.to_stage).title}"),
@@ -239,9 +253,9 @@ def _add_loop(
         )
     )
     figure.add_annotation(
-        x=-0.22,
+        x=-0.27,
         y=end,
-        ax=-depth * 0.6,
+        ax=-depth + 0.1,
         ay=end,
         xref="x",
         yref="y",
@@ -528,8 +542,8 @@ def matrix_figure(
     figure = _bare_figure(height=_MATRIX_ROW_PX * max(len(rows), 1) + 90)
     figure.update_layout(
         showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "yref": "container"},
-        margin={"l": 4, "r": 4, "t": 64, "b": 8},
+        legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "top", "yref": "container"},
+        margin={"l": 4, "r": 4, "t": 70, "b": 8},
     )
     figure.update_xaxes(
         visible=True,

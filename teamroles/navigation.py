@@ -29,6 +29,19 @@ class PageSpec:
 
 # Pages that do not come from a content file, by section. Features add theirs here.
 FEATURE_PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        "journey", "The journey of a feature", "app_pages/journey.py", "See", ":material/route:"
+    ),
+    PageSpec(
+        "hidden-technical-debt",
+        "Hidden technical debt",
+        "app_pages/hidden_debt.py",
+        "See",
+        ":material/grid_view:",
+    ),
+    PageSpec(
+        "who-owns-what", "Who owns what", "app_pages/who_owns_what.py", "See", ":material/table:"
+    ),
     PageSpec("quiz", "Quiz", "app_pages/quiz.py", "Practise", ":material/quiz:"),
 )
 

@@ -141,7 +141,9 @@ def test_journey_shows_every_stage_and_every_loop(site):
     figure = diagrams.journey_figure(workflow, site.roles, current=workflow.stages[0].id)
     stages = _trace(figure, "stages")
     assert list(stages.customdata) == [stage.id for stage in workflow.stages]
-    for stage, text in zip(workflow.stages, stages.text, strict=True):
+    labels = _trace(figure, "stage labels")
+    assert list(labels.customdata) == list(stages.customdata)
+    for stage, text in zip(workflow.stages, labels.text, strict=True):
         assert stage.title in text and stage.artifact.split()[0] in text
     loop_names = {trace.name for trace in figure.data}
     assert {loop.trigger for loop in workflow.loops} <= loop_names
@@ -165,8 +167,14 @@ def test_stepping_moves_the_bold_title_and_the_ring(site):
     first, second = workflow.stages[0], workflow.stages[1]
     one = diagrams.journey_figure(workflow, site.roles, current=first.id)
     two = diagrams.journey_figure(workflow, site.roles, current=second.id)
-    assert "<b>" in _trace(one, "stages").text[0] and "<b>" not in _trace(one, "stages").text[1]
-    assert "<b>" in _trace(two, "stages").text[1] and "<b>" not in _trace(two, "stages").text[0]
+    assert (
+        "<b>" in _trace(one, "stage labels").text[0]
+        and "<b>" not in _trace(one, "stage labels").text[1]
+    )
+    assert (
+        "<b>" in _trace(two, "stage labels").text[1]
+        and "<b>" not in _trace(two, "stage labels").text[0]
+    )
     assert _trace(one, "current stage").y != _trace(two, "current stage").y
 
 

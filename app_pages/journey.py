@@ -1,0 +1,14 @@
+"""The journey of a feature: the stages, who leads each, and the loops back."""
+
+import streamlit as st
+
+from teamroles import diagram_views, ui
+
+site = ui.site()
+
+st.title(site.workflow.title if site.workflow else ui.current_page().title)
+if site.workflow:
+    st.markdown(site.workflow.summary)
+diagram_views.journey(site)
+
+ui.reading_links()

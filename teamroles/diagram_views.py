@@ -1,0 +1,295 @@
+"""Streamlit drawing for the three diagrams; `teamroles.diagrams` builds them.
+
+Each diagram runs in a fragment, so its widgets rerun only the diagram. Every
+choice a click on the chart makes can also be made with a widget (keyboard,
+screen readers and AppTest cannot click a Plotly point). Figures are cached per
+content version (`Site.version`) and choice, so a rerun does not rebuild them.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from teamroles import diagrams
+from teamroles.roles import Role
+from teamroles.site import Site
+
+PLAY_SECONDS = 2.5
+# Plotly's toolbar offers zoom and download buttons that a diagram does not need.
+CHART_CONFIG = {"displayModeBar": False, "scrollZoom": False, "responsive": True}
+# Plotly's own text grey is too faint for small text (3.8:1); the page's text colour
+# (`currentColor`) follows the light or dark theme. The debt figure's box labels
+# shrink on a phone so they fit their boxes.
+CHART_CSS = """<style>
+[class*="st-key-diagram-"] :is(.textpoint, .xtick, .ytick, .annotation-text-g, .legend) text {
+  fill: currentColor !important;
+}
+@media (max-width: 640px) {
+  [class*="st-key-diagram-debt"] .textpoint text { font-size: 9px !important; }
+}
+</style>"""
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _journey_figure(version: str, _site: Site, current: str, highlight: str | None) -> go.Figure:
+    return diagrams.journey_figure(_site.workflow, _site.roles, current, highlight)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _debt_figure(version: str, _site: Site, by_role: bool, selected: str | None) -> go.Figure:
+    return diagrams.debt_figure(_site.debt_figure, _site.roles, by_role, selected)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _matrix_figure(
+    version: str, _site: Site, role: str | None, activities: tuple[str, ...]
+) -> go.Figure:
+    return diagrams.matrix_figure(_site.responsibilities, _site.roles, role, activities)
+
+
+def _missing(file_name: str) -> None:
+    st.info(
+        f"This diagram is not shown: `content/{file_name}` is missing or has a problem "
+        "(listed at the top of the page).",
+        icon=":material/info:",
+    )
+
+
+def _chart_style() -> None:
+    st.html(CHART_CSS)
+
+
+def _in_words(markdown: str) -> None:
+    """The chart's text alternative, always shown: screen readers and print get it too."""
+    st.markdown("**The chart in words**")
+    st.markdown(markdown)
+
+
+def _selected_point(chart_key: str) -> str | None:
+    """The customdata of the point the reader clicked, if any."""
+    points = st.session_state[chart_key].selection.points
+    return str(points[0]["customdata"]) if points and "customdata" in points[0] else None
+
+
+def _role_label(site: Site):
+    return lambda role_id: site.roles.get(role_id).title
+
+
+# ---------------------------------------------------------------- the journey
+
+
+def journey(site: Site, key: str = "journey", role_id: str | None = None) -> None:
+    """The journey, one stage at a time: previous, play, next, or pick a stage."""
+    if site.workflow is None:
+        _missing("workflow.yaml")
+        return
+    ticking = st.session_state.get(f"{key}_playing", False)
+    # run_every is fixed when the fragment is defined: a full rerun starts or stops it.
+    st.fragment(run_every=PLAY_SECONDS if ticking else None)(_journey_body)(
+        site, key, role_id, ticking
+    )
+
+
+def _journey_body(site: Site, key: str, role_id: str | None, ticking: bool) -> None:
+    workflow, roles = site.workflow, site.roles
+    ids = [stage.id for stage in workflow.stages]
+    stage_key, play_key, hold_key = f"{key}_stage", f"{key}_playing", f"{key}_hold"
+    if st.session_state.get(stage_key) not in ids:
+        st.session_state[stage_key] = ids[0]
+    playing = st.session_state.get(play_key, False)
+    if playing != ticking:
+        st.rerun()
+    if playing and not st.session_state.pop(hold_key, False):
+        position = ids.index(st.session_state[stage_key]) + 1
+        st.session_state[stage_key] = ids[min(position, len(ids) - 1)]
+        if position >= len(ids) - 1:
+            st.session_state[play_key] = False
+    position = ids.index(st.session_state[stage_key])
+
+    def hold() -> None:
+        st.session_state[hold_key] = True
+
+    def step(offset: int) -> None:
+        st.session_state[play_key] = False
+        st.session_state[stage_key] = ids[ids.index(st.session_state[stage_key]) + offset]
+
+    def toggle_play() -> None:
+        hold()
+        if not st.session_state.get(play_key) and st.session_state[stage_key] == ids[-1]:
+            st.session_state[stage_key] = ids[0]
+        st.session_state[play_key] = not st.session_state.get(play_key, False)
+
+    def chart_clicked() -> None:
+        stage_id = _selected_point(f"diagram-{key}")
+        if stage_id in ids:
+            st.session_state[play_key] = False
+            st.session_state[stage_key] = stage_id
+
+    with st.container(horizontal=True, key=f"{key}_controls"):
+        st.button(
+            "Previous",
+            icon=":material/arrow_back:",
+            key=f"{key}_previous",
+            disabled=position == 0,
+            on_click=step,
+            args=(-1,),
+        )
+        st.button(
+            "Pause" if playing else "Play",
+            icon=":material/pause:" if playing else ":material/play_arrow:",
+            key=f"{key}_play",
+            on_click=toggle_play,
+            help="Step through every stage on its own",
+        )
+        st.button(
+            "Next",
+            icon=":material/arrow_forward:",
+            key=f"{key}_next",
+            disabled=position == len(ids) - 1,
+            on_click=step,
+            args=(1,),
+        )
+    st.selectbox(
+        "Stage",
+        ids,
+        format_func=lambda stage_id: f"{ids.index(stage_id) + 1}. {workflow.stage(stage_id).title}",
+        key=stage_key,
+        on_change=lambda: st.session_state.update({play_key: False}),
+    )
+    highlight = st.pills(
+        "Highlight a role",
+        [role.id for role in roles],
+        format_func=_role_label(site),
+        default=role_id,
+        key=f"{key}_role",
+        on_change=hold,
+    )
+    current = st.session_state[stage_key]
+    _chart_style()
+    st.plotly_chart(
+        _journey_figure(site.version, site, current, highlight),
+        key=f"diagram-{key}",
+        on_select=chart_clicked,
+        selection_mode="points",
+        config=CHART_CONFIG,
+        alt=f"{workflow.title}: a flow chart of {len(ids)} stages with "
+        f"{len(workflow.loops)} loops back; stage {position + 1} is selected.",
+    )
+    with st.container(key=f"{key}_details"):
+        if highlight:
+            st.markdown(diagrams.role_in_journey(workflow, roles, highlight))
+        st.markdown(diagrams.stage_details(workflow, roles, current))
+    _in_words(diagrams.journey_text(workflow, roles))
+
+
+# ---------------------------------------------------------------- the debt figure
+
+
+def hidden_debt(site: Site, key: str = "debt") -> None:
+    """The paper's figure, box by box: hover, click or pick a box to read about it."""
+    if site.debt_figure is None:
+        _missing("hidden_debt.yaml")
+        return
+    st.fragment(_debt_body)(site, key)
+
+
+def _debt_body(site: Site, key: str) -> None:
+    content, roles = site.debt_figure, site.roles
+    ids = [box.id for box in content.boxes]
+    box_key = f"{key}_box"
+
+    def chart_clicked() -> None:
+        box_id = _selected_point(f"diagram-{key}")
+        if box_id in ids:
+            st.session_state[box_key] = box_id
+
+    by_role = st.toggle("Colour the boxes by owning role", key=f"{key}_by_role")
+    selected = st.selectbox(
+        "Pick a part of the system",
+        ids,
+        index=None,
+        format_func=lambda box_id: content.box(box_id).label,
+        placeholder="Choose a box to read about it",
+        key=box_key,
+    )
+    _chart_style()
+    st.plotly_chart(
+        _debt_figure(site.version, site, by_role, selected),
+        key=f"diagram-{key}",
+        on_select=chart_clicked,
+        selection_mode="points",
+        config=CHART_CONFIG,
+        alt=f"{len(ids)} labelled boxes of an ML system, sized by how much of the system "
+        f"each part is; {content.ml_code.label} is a tiny box in the middle.",
+    )
+    st.markdown(f"**{diagrams.ml_code_share_sentence(content)}**")
+    st.caption(
+        f"{content.caption_quote} Figure after {content.citation} "
+        f"[Read the paper]({content.citation_url}). {content.layout_note}"
+    )
+    with st.container(key=f"{key}_details"):
+        if selected:
+            st.markdown(diagrams.box_details(content, roles, selected))
+    _in_words(diagrams.debt_text(content, roles))
+
+
+# ---------------------------------------------------------------- who owns what
+
+
+def who_owns_what(site: Site, key: str = "matrix", role_id: str | None = None) -> None:
+    """The responsibility matrix, filtered by role or by activity."""
+    if site.responsibilities is None:
+        _missing("responsibilities.yaml")
+        return
+    st.fragment(_matrix_body)(site, key, role_id)
+
+
+def _matrix_body(site: Site, key: str, role_id: str | None) -> None:
+    matrix, roles = site.responsibilities, site.roles
+    role = st.pills(
+        "Filter by role",
+        [r.id for r in roles],
+        format_func=_role_label(site),
+        default=role_id,
+        key=f"{key}_role",
+    )
+    chosen = tuple(
+        st.multiselect(
+            "Filter by activity",
+            [activity.id for activity in matrix.activities],
+            format_func=lambda activity_id: matrix.activity(activity_id).title,
+            placeholder="All activities",
+            key=f"{key}_activities",
+        )
+    )
+    st.caption(diagrams.matrix_caption(matrix, roles, role, chosen))
+    if diagrams.visible_activities(matrix, role, chosen):
+        _chart_style()
+        st.plotly_chart(
+            _matrix_figure(site.version, site, role, chosen),
+            key=f"diagram-{key}",
+            config=CHART_CONFIG,
+            alt="A grid of activities against roles; the marker shows who leads, "
+            "who contributes and who is kept informed.",
+        )
+    levels = matrix.levels
+    st.markdown(
+        "\n".join(
+            f"- **{diagrams.level_name(level)}** ({diagrams.LEVEL_SHAPES[level]}): "
+            f"{getattr(levels, level)}"
+            for level in diagrams.LEVELS
+        )
+    )
+    _in_words(diagrams.matrix_text(matrix, roles, role, chosen))
+
+
+# ---------------------------------------------------------------- on a role page
+
+
+def role_diagrams(site: Site, role: Role) -> None:
+    """The journey with this role highlighted, and the matrix filtered to it."""
+    st.header("Where this role takes part", anchor="diagrams")
+    journey(site, key=f"{role.id}_journey", role_id=role.id)
+    st.subheader("What this role owns", anchor="owns")
+    who_owns_what(site, key=f"{role.id}_matrix", role_id=role.id)
