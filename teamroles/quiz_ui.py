@@ -166,11 +166,15 @@ def question_view(quiz: Quiz, attempt: engine.Attempt) -> None:
     number = attempt.cursor + 1
     with st.container(border=True):
         st.markdown(f"**Question {number} of {attempt.total}**")
-        st.markdown(f"### {question.statement}")
+        st.markdown(f"#### {question.statement}")
     if attempt.stage == "question":
         key = f"quiz_confidence_{st.session_state.get(RUN, 0)}_{attempt.cursor}"
-        st.segmented_control(
-            "How sure are you? (optional, before you answer)", engine.CONFIDENCE_LEVELS, key=key
+        st.radio(
+            "How sure are you? (optional, before you answer)",
+            engine.CONFIDENCE_LEVELS,
+            index=None,
+            key=key,
+            horizontal=True,
         )
         st.markdown("**Your answer:**")
         for column, choice in zip(st.columns(len(quiz.choices)), quiz.choices, strict=True):
@@ -277,7 +281,7 @@ def results(quiz: Quiz, attempt: engine.Attempt) -> None:
     )
     if attempt.retry_of is None:
         query = replay_query(quiz.id, st.session_state.get(LENGTH, ALL), attempt.seed)
-        st.caption(f"Replay this quiz: add `{query}` to this page's address.")
+        st.markdown(f"Replay this quiz: add `{query}` to this page's address.")
 
 
 def breakdown_chart(quiz: Quiz, attempt: engine.Attempt) -> None:
@@ -300,19 +304,35 @@ def breakdown_chart(quiz: Quiz, attempt: engine.Attempt) -> None:
                 y=labels,
                 x=[row.wrong for row in rows],
                 orientation="h",
-                marker={"color": WRONG_COLOUR, "pattern": {"shape": "/"}},
+                marker={
+                    "color": WRONG_COLOUR,
+                    "pattern": {
+                        "shape": "/",
+                        "fillmode": "overlay",
+                        "fgcolor": "#FFFFFF",
+                        "solidity": 0.2,
+                    },
+                },
                 text=[row.wrong or "" for row in rows],
                 textposition="inside",
+                textfont={"color": "#000000"},
             ),
         ]
     )
     figure.update_layout(
         barmode="stack",
-        height=90 + 45 * len(rows),
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=120 + 45 * len(rows),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
         yaxis={"autorange": "reversed", "title": "Correct answer"},
         xaxis={"title": "Questions", "dtick": 1},
-        legend={"orientation": "h", "y": -0.35},
+        legend={
+            "traceorder": "normal",
+            "orientation": "h",
+            "x": 0,
+            "y": 1.02,
+            "xanchor": "left",
+            "yanchor": "bottom",
+        },
     )
     st.plotly_chart(
         figure,
