@@ -72,8 +72,21 @@ def _selected_point(chart_key: str) -> str | None:
     return str(points[0]["customdata"]) if points and "customdata" in points[0] else None
 
 
-def _role_label(site: Site):
-    return lambda role_id: site.roles.get(role_id).title
+def _role_choice(
+    site: Site, label: str, key: str, default: str | None, on_change=None
+) -> str | None:
+    """A role id, or None for all roles. A radio, not pills: a selected pill's
+    primary-coloured text misses the AA contrast ratio in our theme."""
+    options = [None, *(role.id for role in site.roles)]
+    return st.radio(
+        label,
+        options,
+        index=options.index(default),
+        format_func=lambda role_id: site.roles.get(role_id).title if role_id else "All roles",
+        horizontal=True,
+        key=key,
+        on_change=on_change,
+    )
 
 
 # ---------------------------------------------------------------- the journey
@@ -157,14 +170,7 @@ def _journey_body(site: Site, key: str, role_id: str | None, ticking: bool) -> N
         key=stage_key,
         on_change=lambda: st.session_state.update({play_key: False}),
     )
-    highlight = st.pills(
-        "Highlight a role",
-        [role.id for role in roles],
-        format_func=_role_label(site),
-        default=role_id,
-        key=f"{key}_role",
-        on_change=hold,
-    )
+    highlight = _role_choice(site, "Highlight a role", f"{key}_role", role_id, on_change=hold)
     current = st.session_state[stage_key]
     _chart_style()
     st.plotly_chart(
@@ -247,13 +253,7 @@ def who_owns_what(site: Site, key: str = "matrix", role_id: str | None = None) -
 
 def _matrix_body(site: Site, key: str, role_id: str | None) -> None:
     matrix, roles = site.responsibilities, site.roles
-    role = st.pills(
-        "Filter by role",
-        [r.id for r in roles],
-        format_func=_role_label(site),
-        default=role_id,
-        key=f"{key}_role",
-    )
+    role = _role_choice(site, "Filter by role", f"{key}_role", role_id)
     chosen = tuple(
         st.multiselect(
             "Filter by activity",

@@ -25,7 +25,7 @@ def _charts(at) -> int:
     ("url", "title"),
     [
         ("journey", "The journey of a feature"),
-        ("hidden-technical-debt", "The hidden technical debt in ML systems"),
+        ("hidden-technical-debt", "Hidden technical debt in ML systems"),
         ("who-owns-what", "Who owns what"),
     ],
 )
@@ -63,7 +63,7 @@ def test_play_turns_into_pause_and_back(app):
 
 def test_highlighting_a_role_says_where_it_takes_part(app):
     at = open_url(app, "journey")
-    at.button_group(key="journey_role").set_value("qa").run()
+    at.radio(key="journey_role").set_value("qa").run()
     assert "QA leads 1 stage (Verification)" in _markdown(at)
 
 
@@ -83,7 +83,7 @@ def test_picking_a_box_tells_what_it_is_who_owns_it_and_its_debt(app):
 def test_the_role_filter_narrows_the_matrix(app):
     at = open_url(app, "who-owns-what")
     assert any("Showing 14 of 14 activities" in c.value for c in at.caption)
-    at.button_group(key="matrix_role").set_value("qa").run()
+    at.radio(key="matrix_role").set_value("qa").run()
     assert any("Showing the 4 activities of 14 where QA leads" in c.value for c in at.caption)
     assert "Explore the data" not in _markdown(at)
     at.multiselect(key="matrix_activities").select("deploy").run()
