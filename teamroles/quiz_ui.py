@@ -124,14 +124,14 @@ def picker(banks: dict[str, Quiz]) -> None:
     lengths = [ALL] + ([str(engine.RANDOM_LENGTH)] if total > engine.RANDOM_LENGTH else [])
     if LENGTH_PICK not in st.session_state or st.session_state[LENGTH_PICK] not in lengths:
         st.session_state[LENGTH_PICK] = wanted_length if wanted_length in lengths else lengths[0]
-    st.radio(
+    length = st.radio(
         "Length",
         lengths,
         format_func=lambda n: f"All {total} questions" if n == ALL else f"A random {n}",
         key=LENGTH_PICK,
         horizontal=True,
     )
-    replay = wanted_seed if wanted_quiz == chosen else None
+    replay = wanted_seed if (wanted_quiz, wanted_length) == (chosen, length) else None
     if replay is not None:
         st.info(
             f"This link replays seed **{replay}**: the same questions in the same order.",

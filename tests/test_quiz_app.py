@@ -146,6 +146,9 @@ def test_a_seed_in_the_url_replays_the_same_questions_in_the_same_order():
     query = {"quiz": "who-does-this", "length": str(engine.RANDOM_LENGTH), "seed": str(seed)}
     at = open_quiz(query=query)
     assert any(f"replays seed **{seed}**" in i.value for i in at.info)
+    at.radio(key="quiz_length_pick").set_value("all").run()
+    assert not at.info, "another length is not a replay of the link"
+    at.radio(key="quiz_length_pick").set_value(str(engine.RANDOM_LENGTH)).run()
     at.button(key="quiz_start").click().run()
     assert f"Seed {seed}" in [c.value for c in at.caption]
     order = []
