@@ -93,5 +93,7 @@ def validation_problems(path: str, exc: ValidationError, prefix: str = "") -> li
             message = "required field is missing"
         elif error["type"] == "extra_forbidden":
             message = "unknown field (check its spelling)"
+        elif error["type"] == "value_error":
+            message = message.removeprefix("Value error, ")
         problems.append(Problem(path, field_name(error["loc"], prefix), message))
     return problems

@@ -193,3 +193,9 @@ def test_check_command_prints_every_problem_and_fails(content_copy, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "content/roles/a.md: summary: required field is missing"
     assert lines[1].startswith("content/roles/b.md: encoding: the file is not UTF-8 text")
+
+
+def test_a_bad_colour_reads_as_a_plain_sentence(content_copy):
+    write(content_copy / "roles" / "ux.md", VALID_ROLE.replace("order: 9", "order: 9\ncolor: blue"))
+    [problem] = [p for p in load_site(content_copy).problems if p.path == "content/roles/ux.md"]
+    assert str(problem) == "content/roles/ux.md: color: must be a colour like '#0072B2'"
