@@ -380,6 +380,7 @@ def debt_figure(
             y=[box.y + box.height / 2 for box in points],
             mode="markers+text",
             name="boxes",
+            showlegend=False,
             text=[_words_per_line(box.label) for box in labelled] + [""],
             textfont={"size": SMALL_FONT_SIZE},
             marker={"size": 26, "opacity": 0, "color": [role_color(r) for r in owners]},
@@ -425,6 +426,7 @@ def _box_trace(box: DebtBox, roles: RoleIndex, by_role: bool, selected: bool) ->
         fillcolor=fill,
         line={"color": color if selected and by_role else NEUTRAL, "width": 5 if selected else 1.5},
         name=box.label,
+        showlegend=False,
         hoveron="fills",
         text=_box_hover(box, roles),
         hoverinfo="text",
@@ -448,7 +450,7 @@ def _add_owner_legend(figure: go.Figure, content: DebtFigure, roles: RoleIndex) 
             )
     figure.update_layout(
         showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top", "yref": "container"},
+        legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom", "yref": "container"},
         margin={"b": 40},
         height=figure.layout.height + 32,
     )
