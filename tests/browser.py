@@ -132,3 +132,12 @@ def axe_violations(page: Page) -> list[dict]:
         }
         for v in result["violations"]
     ]
+
+
+def is_dark(page: Page) -> bool:
+    """Whether the app is drawn in its dark theme (a dark page background)."""
+    rgb = page.evaluate(
+        """() => getComputedStyle(document.querySelector('[data-testid=stApp]'))
+            .backgroundColor.match(/\\d+/g).slice(0, 3).map(Number)"""
+    )
+    return sum(rgb) / 3 < 128

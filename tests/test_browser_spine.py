@@ -57,14 +57,17 @@ def test_a_deep_link_is_the_first_request_on_a_fresh_server(chromium, spec):
         context.close()
 
 
-@pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_axe_finds_no_wcag_violation_on_any_page(chromium, server_url, viewport):
+@pytest.mark.parametrize(
+    ("viewport", "scheme"), [("desktop", "light"), ("phone", "light"), ("desktop", "dark")]
+)
+def test_axe_finds_no_wcag_violation_on_any_page(chromium, server_url, viewport, scheme):
     size = browser.PHONE if viewport == "phone" else {"width": 1280, "height": 900}
-    context = chromium.new_context(viewport=size)
+    context = chromium.new_context(viewport=size, color_scheme=scheme)
     tab = context.new_page()
     found = {}
     for spec in PAGES:
         browser.open_page(tab, url_of(server_url, spec.url_path))
+        assert browser.is_dark(tab) == (scheme == "dark")
         violations = browser.axe_violations(tab)
         if violations:
             found[spec.url_path] = violations
