@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from teamroles.markdown_files import read_markdown, slugify
-from teamroles.problems import ContentError, Problem, display_path, validation_problems
+from teamroles.problems import Problem, validate_file
 
 _TERM_HEADING = re.compile(r"^##[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
 
@@ -52,18 +52,17 @@ def split_terms(body: str) -> list[Term]:
 
 
 def load_glossary(content_dir: Path) -> tuple[Glossary | None, list[Problem]]:
-    path = content_dir / "glossary.md"
-    if not path.exists():
-        return None, []
-    shown = display_path(path, content_dir)
-    try:
-        fields, body = read_markdown(path)
-        glossary = Glossary.model_validate({**fields, "terms": split_terms(body), "source": shown})
-    except ContentError as exc:
-        return None, [Problem(shown, exc.field, exc.message)]
-    except ValidationError as exc:
-        return None, validation_problems(shown, exc)
+    glossary, problems = validate_file(
+        content_dir / "glossary.md", content_dir, Glossary, _glossary_fields
+    )
+    if glossary is None:
+        return None, problems
     return glossary, _term_problems(glossary)
+
+
+def _glossary_fields(path: Path) -> dict:
+    fields, body = read_markdown(path)
+    return {**fields, "terms": split_terms(body)}
 
 
 def _term_problems(glossary: Glossary) -> list[Problem]:

@@ -5,15 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from teamroles.problems import (
-    ContentError,
-    Problem,
-    display_path,
-    read_yaml_mapping,
-    validation_problems,
-)
+from teamroles.problems import Problem, read_yaml_mapping, validate_file
 from teamroles.roles import RoleIndex
 
 FILE_NAME = "hidden_debt.yaml"
@@ -74,16 +68,11 @@ def load_debt_figure(
     content_dir: Path, roles: RoleIndex
 ) -> tuple[DebtFigure | None, list[Problem]]:
     """The figure, or None (with the reasons) if the file is missing or broken."""
-    path = content_dir / FILE_NAME
-    if not path.exists():
-        return None, []
-    shown = display_path(path, content_dir)
-    try:
-        figure = DebtFigure.model_validate({**read_yaml_mapping(path), "source": shown})
-    except ContentError as exc:
-        return None, [Problem(shown, exc.field, exc.message)]
-    except ValidationError as exc:
-        return None, validation_problems(shown, exc)
+    figure, problems = validate_file(
+        content_dir / FILE_NAME, content_dir, DebtFigure, read_yaml_mapping
+    )
+    if figure is None:
+        return None, problems
     problems = _consistency_problems(figure, roles)
     return (None if problems else figure), problems
 

@@ -5,16 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from teamroles.problems import (
-    ContentError,
-    Problem,
-    display_path,
-    parse_yaml,
-    read_text,
-    validation_problems,
-)
+from teamroles.problems import ContentError, Problem, parse_yaml, read_text, validate_file
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.DOTALL | re.MULTILINE)
 
@@ -59,13 +52,10 @@ class TextPage(BaseModel):
 
 
 def load_text_page(path: Path, content_dir: Path) -> tuple[TextPage | None, list[Problem]]:
-    if not path.exists():
-        return None, []
-    shown = display_path(path, content_dir)
-    try:
-        fields, body = read_markdown(path)
-        return TextPage.model_validate({**fields, "body": body, "source": shown}), []
-    except ContentError as exc:
-        return None, [Problem(shown, exc.field, exc.message)]
-    except ValidationError as exc:
-        return None, validation_problems(shown, exc)
+    return validate_file(path, content_dir, TextPage, markdown_fields)
+
+
+def markdown_fields(path: Path) -> dict:
+    """The front matter's fields plus the Markdown `body`."""
+    fields, body = read_markdown(path)
+    return {**fields, "body": body}

@@ -6,11 +6,15 @@ takes the app down: the app shows the problems and keeps the valid content.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True, order=True)
@@ -71,6 +75,25 @@ def read_yaml_mapping(path: Path) -> dict:
     if not isinstance(data, dict):
         raise ContentError("yaml", "the file must be a YAML mapping of fields")
     return data
+
+
+def validate_file(
+    path: Path, content_dir: Path, model: type[M], read_fields: Callable[[Path], dict]
+) -> tuple[M | None, list[Problem]]:
+    """Read a content file's fields and validate them as `model`.
+
+    A missing file gives (None, []); a file that cannot be read or validated
+    gives (None, its problems). The model gets a `source` field: the file's path.
+    """
+    if not path.exists():
+        return None, []
+    shown = display_path(path, content_dir)
+    try:
+        return model.model_validate({**read_fields(path), "source": shown}), []
+    except ContentError as exc:
+        return None, [Problem(shown, exc.field, exc.message)]
+    except ValidationError as exc:
+        return None, validation_problems(shown, exc)
 
 
 def field_name(loc: tuple, prefix: str = "") -> str:

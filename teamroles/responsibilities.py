@@ -10,15 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from teamroles.problems import (
-    ContentError,
-    Problem,
-    display_path,
-    read_yaml_mapping,
-    validation_problems,
-)
+from teamroles.problems import Problem, read_yaml_mapping, validate_file
 from teamroles.roles import RoleIndex
 
 FILE_NAME = "responsibilities.yaml"
@@ -67,21 +61,15 @@ class Responsibilities(_Strict):
 def load_responsibilities(
     content_dir: Path, roles: RoleIndex
 ) -> tuple[Responsibilities | None, list[Problem]]:
-    path = content_dir / FILE_NAME
-    if not path.exists():
-        return None, []
-    shown = display_path(path, content_dir)
-    try:
-        matrix = Responsibilities.model_validate({**read_yaml_mapping(path), "source": shown})
-    except ContentError as exc:
-        return None, [Problem(shown, exc.field, exc.message)]
-    except ValidationError as exc:
-        return None, validation_problems(shown, exc)
-    problems: list[Problem] = []
+    matrix, problems = validate_file(
+        content_dir / FILE_NAME, content_dir, Responsibilities, read_yaml_mapping
+    )
+    if matrix is None:
+        return None, problems
     kept: list[Activity] = []
     seen: set[str] = set()
     for i, activity in enumerate(matrix.activities):
-        found = _activity_problems(shown, i, activity, roles, seen)
+        found = _activity_problems(matrix.source, i, activity, roles, seen)
         seen.add(activity.id)
         if found:
             problems.extend(found)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from teamroles.markdown_files import read_markdown, slugify
-from teamroles.problems import ContentError, Problem, display_path, validation_problems
+from teamroles.markdown_files import markdown_fields, slugify
+from teamroles.problems import Problem, validate_file
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -96,11 +96,9 @@ class RoleIndex:
         return role
 
 
-def parse_role(path: Path, content_dir: Path) -> Role:
-    """Read one role file. Raises ContentError or pydantic's ValidationError."""
-    fields, body = read_markdown(path)
-    fields.setdefault("id", path.stem)
-    return Role.model_validate({**fields, "body": body, "source": display_path(path, content_dir)})
+def _role_fields(path: Path) -> dict:
+    """A role's fields; its id is the file name unless the front matter says otherwise."""
+    return {"id": path.stem, **markdown_fields(path)}
 
 
 def load_roles(content_dir: Path) -> tuple[RoleIndex, list[Problem]]:
@@ -115,13 +113,10 @@ def load_roles(content_dir: Path) -> tuple[RoleIndex, list[Problem]]:
     problems: list[Problem] = []
     parsed: list[Role] = []
     for path in sorted((content_dir / "roles").glob("*.md")):
-        shown = display_path(path, content_dir)
-        try:
-            parsed.append(parse_role(path, content_dir))
-        except ContentError as exc:
-            problems.append(Problem(shown, exc.field, exc.message))
-        except ValidationError as exc:
-            problems.extend(validation_problems(shown, exc))
+        role, file_problems = validate_file(path, content_dir, Role, _role_fields)
+        problems += file_problems
+        if role:
+            parsed.append(role)
     roles, name_problems = _drop_name_clashes(parsed)
     index = RoleIndex(roles)
     return index, problems + name_problems + _order_problems(roles) + _reference_problems(index)

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from teamroles.problems import (
-    ContentError,
-    Problem,
-    display_path,
-    read_yaml_mapping,
-    validation_problems,
-)
+from teamroles.problems import Problem, read_yaml_mapping, validate_file
 from teamroles.roles import RoleIndex
 
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -54,16 +48,11 @@ class Workflow(_Strict):
 
 
 def load_workflow(content_dir: Path, roles: RoleIndex) -> tuple[Workflow | None, list[Problem]]:
-    path = content_dir / "workflow.yaml"
-    if not path.exists():
-        return None, []
-    shown = display_path(path, content_dir)
-    try:
-        workflow = Workflow.model_validate({**read_yaml_mapping(path), "source": shown})
-    except ContentError as exc:
-        return None, [Problem(shown, exc.field, exc.message)]
-    except ValidationError as exc:
-        return None, validation_problems(shown, exc)
+    workflow, problems = validate_file(
+        content_dir / "workflow.yaml", content_dir, Workflow, read_yaml_mapping
+    )
+    if workflow is None:
+        return None, problems
     problems = _reference_problems(workflow, roles)
     return (None if problems else workflow), problems
 
