@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from teamroles.content_model import ContentModel
 from teamroles.markdown_files import read_markdown, slugify
 from teamroles.problems import Problem, validate_file
 
@@ -24,9 +25,7 @@ class Term(BaseModel):
         return slugify(self.term)
 
 
-class Glossary(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
+class Glossary(ContentModel):
     title: str = Field(min_length=1)
     summary: str = Field(min_length=1)
     terms: list[Term]

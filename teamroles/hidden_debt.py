@@ -5,23 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from teamroles.content_model import ID_PATTERN, ContentModel
 from teamroles.problems import Problem, read_yaml_mapping, validate_file
 from teamroles.roles import RoleIndex
 
 FILE_NAME = "hidden_debt.yaml"
-_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class DebtBox(_Strict):
+class DebtBox(ContentModel):
     """One box of the figure. `x`, `y` is its top-left corner; y grows downwards."""
 
-    id: str = Field(pattern=_ID)
+    id: str = Field(pattern=ID_PATTERN)
     label: str = Field(min_length=1)
     is_ml_code: bool = False
     x: float = Field(ge=0)
@@ -39,7 +35,7 @@ class DebtBox(_Strict):
         return self.width * self.height
 
 
-class DebtFigure(_Strict):
+class DebtFigure(ContentModel):
     title: str = Field(min_length=1)
     summary: str = Field(min_length=1)
     citation: str = Field(min_length=1)

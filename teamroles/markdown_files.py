@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from teamroles.content_model import ContentModel
 from teamroles.problems import ContentError, Problem, parse_yaml, read_text, validate_file
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.DOTALL | re.MULTILINE)
@@ -40,10 +41,8 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-class TextPage(BaseModel):
+class TextPage(ContentModel):
     """A page of prose: title, one-line summary and a Markdown body."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     title: str = Field(min_length=1)
     summary: str = Field(min_length=1)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
+from teamroles.content_model import ID_PATTERN, ContentModel
 from teamroles.glossary import Glossary
 from teamroles.markdown_files import slugify
 from teamroles.problems import (
@@ -25,12 +26,7 @@ from teamroles.problems import (
 )
 from teamroles.roles import Role, RoleIndex
 
-_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 GLOSSARY_PAGE = "glossary"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 def _not_a_yaml_boolean(value: object) -> object:
@@ -44,8 +40,8 @@ def _not_a_yaml_boolean(value: object) -> object:
     return value
 
 
-class Question(_Strict):
-    id: str = Field(pattern=_ID)
+class Question(ContentModel):
+    id: str = Field(pattern=ID_PATTERN)
     statement: str = Field(min_length=1)
     answer: str = Field(min_length=1)
     explanation: str = Field(min_length=1)
@@ -61,8 +57,8 @@ class Question(_Strict):
         return _not_a_yaml_boolean(value)
 
 
-class Quiz(_Strict):
-    id: str = Field(pattern=_ID)
+class Quiz(ContentModel):
+    id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1)
     description: str = Field(min_length=1)
     choices: list[str] = Field(min_length=2)

@@ -10,31 +10,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from teamroles.content_model import ID_PATTERN, ContentModel
 from teamroles.problems import Problem, read_yaml_mapping, validate_file
 from teamroles.roles import RoleIndex
 
 FILE_NAME = "responsibilities.yaml"
 LEVELS = ("lead", "contributes", "informed")
 Level = Literal["lead", "contributes", "informed"]
-_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class LevelDescriptions(_Strict):
+class LevelDescriptions(ContentModel):
     lead: str = Field(min_length=1)
     contributes: str = Field(min_length=1)
     informed: str = Field(min_length=1)
 
 
-class Activity(_Strict):
+class Activity(ContentModel):
     """One row of the matrix. After loading, `roles` is keyed by role id."""
 
-    id: str = Field(pattern=_ID)
+    id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1)
     roles: dict[str, Level] = Field(min_length=1)
     note: str | None = None
@@ -47,7 +43,7 @@ class Activity(_Strict):
         return self.roles.get(role_id)
 
 
-class Responsibilities(_Strict):
+class Responsibilities(ContentModel):
     title: str = Field(min_length=1)
     summary: str = Field(min_length=1)
     levels: LevelDescriptions

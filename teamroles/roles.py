@@ -5,31 +5,28 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from teamroles.content_model import ID_PATTERN, ContentModel
 from teamroles.markdown_files import markdown_fields, slugify
 from teamroles.problems import Problem, validate_file
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Handoff(_Strict):
+class Handoff(ContentModel):
     """What passes between this role and another one."""
 
     role: str = Field(min_length=1)
     what: str = Field(min_length=1)
 
 
-class Misunderstanding(_Strict):
+class Misunderstanding(ContentModel):
     myth: str = Field(min_length=1)
     fact: str = Field(min_length=1)
 
 
-class Specialty(_Strict):
+class Specialty(ContentModel):
     """A specialty inside a role, such as MLOps inside the Dev team."""
 
     name: str = Field(min_length=1)
@@ -40,10 +37,10 @@ class Specialty(_Strict):
         return slugify(self.name)
 
 
-class Role(_Strict):
+class Role(ContentModel):
     """A role's front matter plus its Markdown body."""
 
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1)
     summary: str = Field(min_length=1)
     order: int

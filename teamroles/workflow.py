@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from teamroles.content_model import ID_PATTERN, ContentModel
 from teamroles.problems import Problem, read_yaml_mapping, validate_file
 from teamroles.roles import RoleIndex
 
-_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Stage(_Strict):
-    id: str = Field(pattern=_ID)
+class Stage(ContentModel):
+    id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1)
     lead: str = Field(min_length=1)
     contributors: list[str] = []
@@ -26,17 +21,17 @@ class Stage(_Strict):
     details: str = Field(min_length=1)
 
 
-class Loop(_Strict):
+class Loop(ContentModel):
     """A way back: a later stage sends the work to an earlier one."""
 
-    id: str = Field(pattern=_ID)
+    id: str = Field(pattern=ID_PATTERN)
     from_stage: str = Field(alias="from", min_length=1)
     to_stage: str = Field(alias="to", min_length=1)
     trigger: str = Field(min_length=1)
     description: str = Field(min_length=1)
 
 
-class Workflow(_Strict):
+class Workflow(ContentModel):
     title: str = Field(min_length=1)
     summary: str = Field(min_length=1)
     stages: list[Stage] = Field(min_length=2)
