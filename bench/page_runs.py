@@ -74,10 +74,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, default=50, help="sessions at once (default 50)")
     parser.add_argument("--rounds", type=int, default=4, help="runs per session (default 4)")
+    parser.add_argument("--pages", nargs="*", help="URL paths to measure (default: every page)")
     args = parser.parse_args()
 
     bare = measure("bench/bare_app.py", [""], args.sessions, args.rounds)[""]
-    pages = [spec.url_path for spec in site_pages(load_site())]
+    pages = args.pages or [spec.url_path for spec in site_pages(load_site())]
     ours = measure("app.py", ["" if p == HOME else p for p in pages], args.sessions, args.rounds)
 
     print(f"{args.sessions} sessions x {args.rounds} runs each, on one server per app\n")

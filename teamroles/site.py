@@ -39,13 +39,22 @@ class Site:
 
 
 def content_version(content_dir: Path) -> str:
-    """A fingerprint of every file under the content folder."""
+    """A fingerprint of every file under the content folder (names, times, sizes).
+
+    It runs on every script run, so it uses os.scandir: several times cheaper
+    than pathlib's rglob under load.
+    """
     stats = []
-    for path in sorted(content_dir.rglob("*")):
-        if path.is_file():
-            stat = path.stat()
-            stats.append(f"{path.relative_to(content_dir)}:{stat.st_mtime_ns}:{stat.st_size}")
-    return str(hash(tuple(stats)))
+    folders = [str(content_dir)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    folders.append(entry.path)
+                else:
+                    stat = entry.stat()
+                    stats.append((entry.path, stat.st_mtime_ns, stat.st_size))
+    return str(hash(tuple(sorted(stats))))
 
 
 def load_site(content_dir: Path | None = None) -> Site:

@@ -32,6 +32,7 @@ FAVICON = Path(__file__).resolve().parent.parent / "assets" / "favicon.png"
 class Nav:
     """This run's pages: their specs in reading order and Streamlit's page objects."""
 
+    site: Site
     specs: list[PageSpec]
     pages: dict[str, st.Page]
     current: PageSpec
@@ -57,7 +58,7 @@ def run_app() -> None:
     }
     chosen = st.navigation(list(pages.values()), position="hidden")
     current = next(spec for spec in specs if pages[spec.url_path] is chosen)
-    nav = Nav(specs, pages, current)
+    nav = Nav(site, specs, pages, current)
     st.session_state["nav"] = nav
     visited = st.session_state.setdefault("visited_pages", set())
     visited.add(current.url_path)
@@ -75,7 +76,8 @@ def nav() -> Nav:
 
 
 def site() -> Site:
-    return load_site()
+    """The content this run's navigation was built from."""
+    return nav().site
 
 
 def _sidebar(nav: Nav, visited: set[str]) -> None:
