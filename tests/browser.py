@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import axe_playwright_python
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Locator, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = Path(axe_playwright_python.__file__).parent / "axe.min.js"
@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 375, "height": 740}
+SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 def free_port() -> int:
@@ -141,3 +142,13 @@ def is_dark(page: Page) -> bool:
             .backgroundColor.match(/\\d+/g).slice(0, 3).map(Number)"""
     )
     return sum(rgb) / 3 < 128
+
+
+def save_screenshot(target: Page | Locator, name: str) -> None:
+    """Refresh docs/screenshots/<name>.png, only when UPDATE_SCREENSHOTS=1.
+
+    PNG bytes change from run to run, so ordinary test runs leave docs/ alone.
+    """
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        target.screenshot(path=SCREENSHOTS / f"{name}.png")

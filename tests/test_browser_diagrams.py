@@ -9,7 +9,6 @@ import pytest
 from tests import browser
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 PROJECTOR = {"width": 1920, "height": 1080}
 GREY = "rgb(140, 140, 140)"  # diagrams.NEUTRAL as the browser reports it
 
@@ -132,7 +131,6 @@ def test_the_diagrams_fit_a_phone_and_a_projector(chromium, server_url, viewport
     """No sideways scrolling, each chart inside the screen; screenshots for docs/."""
     context = chromium.new_context(viewport=size)
     tab = context.new_page()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for url_path, key in (
         ("journey", "journey"),
         ("hidden-technical-debt", "debt"),
@@ -145,5 +143,5 @@ def test_the_diagrams_fit_a_phone_and_a_projector(chromium, server_url, viewport
         box = chart.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"]
         assert tab.evaluate("document.documentElement.scrollWidth") <= size["width"]
-        chart.screenshot(path=SCREENSHOTS / f"diagram-{url_path}-{viewport}.png")
+        browser.save_screenshot(chart, f"diagram-{url_path}-{viewport}")
     context.close()

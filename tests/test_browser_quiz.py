@@ -15,7 +15,6 @@ from teamroles.site import load_site
 from tests import browser
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 QUIZ_ID = "who-does-this"
 SEED = 2718
 LENGTH = engine.RANDOM_LENGTH
@@ -45,8 +44,7 @@ def check_axe(page, state: str, found: dict) -> None:
 
 
 def shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"quiz-{name}-phone.png")
+    browser.save_screenshot(page, f"quiz-{name}-phone")
 
 
 def answer(page, choice: str, quiz, question) -> None:
