@@ -56,8 +56,11 @@ def _missing(file_name: str) -> None:
     )
 
 
-def _chart_style() -> None:
+def _chart(figure: go.Figure, key: str, alt: str, on_click=None) -> None:
+    """A diagram with our style; `on_click` makes its points selectable."""
     st.html(CHART_CSS)
+    clicks = {"on_select": on_click, "selection_mode": "points"} if on_click else {}
+    st.plotly_chart(figure, key=f"diagram-{key}", config=CHART_CONFIG, alt=alt, **clicks)
 
 
 def _in_words(markdown: str) -> None:
@@ -172,15 +175,12 @@ def _journey_body(site: Site, key: str, role_id: str | None, ticking: bool) -> N
     )
     highlight = _role_choice(site, "Highlight a role", f"{key}_role", role_id, on_change=hold)
     current = st.session_state[stage_key]
-    _chart_style()
-    st.plotly_chart(
+    _chart(
         _journey_figure(site.version, site, current, highlight),
-        key=f"diagram-{key}",
-        on_select=chart_clicked,
-        selection_mode="points",
-        config=CHART_CONFIG,
+        key,
         alt=f"{workflow.title}: a flow chart of {len(ids)} stages with "
         f"{len(workflow.loops)} loops back; stage {position + 1} is selected.",
+        on_click=chart_clicked,
     )
     with st.container(key=f"{key}_details"):
         if highlight:
@@ -219,15 +219,12 @@ def _debt_body(site: Site, key: str) -> None:
         placeholder="Choose a box to read about it",
         key=box_key,
     )
-    _chart_style()
-    st.plotly_chart(
+    _chart(
         _debt_figure(site.version, site, by_role, selected),
-        key=f"diagram-{key}",
-        on_select=chart_clicked,
-        selection_mode="points",
-        config=CHART_CONFIG,
+        key,
         alt=f"{len(ids)} labelled boxes of an ML system, sized by how much of the system "
         f"each part is; {content.ml_code.label} is a tiny box in the middle.",
+        on_click=chart_clicked,
     )
     st.markdown(f"**{diagrams.ml_code_share_sentence(content)}**")
     # A link inside a caption is drawn at 60% opacity and fails the contrast check.
@@ -264,11 +261,9 @@ def _matrix_body(site: Site, key: str, role_id: str | None) -> None:
     )
     st.caption(diagrams.matrix_caption(matrix, roles, role, chosen))
     if diagrams.visible_activities(matrix, role, chosen):
-        _chart_style()
-        st.plotly_chart(
+        _chart(
             _matrix_figure(site.version, site, role, chosen),
-            key=f"diagram-{key}",
-            config=CHART_CONFIG,
+            key,
             alt="A grid of activities against roles; the marker shows who leads, "
             "who contributes and who is kept informed.",
         )
