@@ -84,9 +84,7 @@ def _consistency_problems(figure: DebtFigure, roles: RoleIndex) -> list[Problem]
         names = [("owner", box.owner)] + [(f"also[{j}]", name) for j, name in enumerate(box.also)]
         for field, name in names:
             if roles.find(name) is None:
-                problems.append(
-                    Problem(figure.source, f"{where}.{field}", f"unknown role '{name}'")
-                )
+                problems.append(Problem(figure.source, f"{where}.{field}", roles.unknown(name)))
         if box.x + box.width > figure.width or box.y + box.height > figure.height:
             problems.append(
                 Problem(

@@ -134,7 +134,7 @@ def resolve_see(see: str, roles: RoleIndex, glossary: Glossary | None) -> SeeTar
     page, anchor = page.strip(), slugify(anchor) if anchor.strip() else None
     if page.lower() == GLOSSARY_PAGE:
         if glossary is None:
-            raise ValueError("there is no glossary page")
+            raise ValueError("there is no glossary page (glossary.md is missing or has a problem)")
         if anchor is None:
             return SeeTarget(GLOSSARY_PAGE, glossary.title)
         terms = {term.anchor: term.term for term in glossary.terms}
@@ -253,7 +253,7 @@ def _check_question(
             )
         )
     if roles.find(question.role) is None:
-        problems.append(("role", f"unknown role '{question.role}' (no role has this id or alias)"))
+        problems.append(("role", roles.unknown(question.role)))
     if question.see is not None:
         try:
             resolve_see(question.see, roles, glossary)

@@ -87,7 +87,7 @@ def _activity_problems(
     for name in activity.roles:
         role = roles.find(name)
         if role is None:
-            problems.append(Problem(path, f"{where}.roles.{name}", f"unknown role '{name}'"))
+            problems.append(Problem(path, f"{where}.roles.{name}", roles.unknown(name)))
         elif role.id in ids:
             problems.append(
                 Problem(

@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 
 from teamroles.content_model import ID_PATTERN, ContentModel
 from teamroles.markdown_files import markdown_fields, slugify
-from teamroles.problems import Problem, validate_file
+from teamroles.problems import ContentError, Problem, display_path, validate_file
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -70,8 +70,9 @@ class Role(ContentModel):
 class RoleIndex:
     """Roles in reading order, found by id or alias (case-insensitive)."""
 
-    def __init__(self, roles: list[Role]):
+    def __init__(self, roles: list[Role], broken: dict[str, str] | None = None):
         self.roles = sorted(roles, key=lambda role: (role.order, role.id))
+        self._broken = broken or {}  # names of role files that failed to load -> file
         self._by_name: dict[str, Role] = {}
         for role in self.roles:
             for name in (role.id, *role.aliases):
@@ -85,6 +86,13 @@ class RoleIndex:
 
     def find(self, name: str) -> Role | None:
         return self._by_name.get(name.strip().lower())
+
+    def unknown(self, name: str) -> str:
+        """Why `name` finds no role: a typo, or a role file that has a problem of its own."""
+        source = self._broken.get(name.strip().lower())
+        if source:
+            return f"role '{name}' is not available: {source} has a problem (see its own line)"
+        return f"unknown role '{name}' (no role has this id or alias)"
 
     def get(self, name: str) -> Role:
         role = self.find(name)
@@ -109,14 +117,29 @@ def load_roles(content_dir: Path) -> tuple[RoleIndex, list[Problem]]:
     """
     problems: list[Problem] = []
     parsed: list[Role] = []
+    broken: dict[str, str] = {}
     for path in sorted((content_dir / "roles").glob("*.md")):
         role, file_problems = validate_file(path, content_dir, Role, _role_fields)
         problems += file_problems
         if role:
             parsed.append(role)
+        else:
+            source = display_path(path, content_dir)
+            broken.update({name.lower(): source for name in _names_in_broken_file(path)})
     roles, name_problems = _drop_name_clashes(parsed)
-    index = RoleIndex(roles)
+    index = RoleIndex(roles, broken)
     return index, problems + name_problems + _order_problems(roles) + _reference_problems(index)
+
+
+def _names_in_broken_file(path: Path) -> list[str]:
+    """The id and aliases a broken role file was meant to have, as far as they can be read."""
+    try:
+        fields = _role_fields(path)
+    except ContentError:
+        return [path.stem]
+    aliases = fields.get("aliases")
+    aliases = [str(alias) for alias in aliases] if isinstance(aliases, list) else []
+    return [str(fields["id"]), *aliases]
 
 
 def _drop_name_clashes(parsed: list[Role]) -> tuple[list[Role], list[Problem]]:
@@ -157,9 +180,5 @@ def _reference_problems(index: RoleIndex) -> list[Problem]:
             refs += [(f"{key}[{i}].role", h.role) for i, h in enumerate(getattr(role, key))]
         for field, name in refs:
             if index.find(name) is None:
-                problems.append(
-                    Problem(
-                        role.source, field, f"unknown role '{name}' (no role has this id or alias)"
-                    )
-                )
+                problems.append(Problem(role.source, field, index.unknown(name)))
     return problems

@@ -67,7 +67,7 @@ def _reference_problems(workflow: Workflow, roles: RoleIndex) -> list[Problem]:
         for field, name in names:
             if roles.find(name) is None:
                 problems.append(
-                    Problem(workflow.source, f"stages[{i}].{field}", f"unknown role '{name}'")
+                    Problem(workflow.source, f"stages[{i}].{field}", roles.unknown(name))
                 )
     for i, loop in enumerate(workflow.loops):
         for field, stage_id in (("from", loop.from_stage), ("to", loop.to_stage)):

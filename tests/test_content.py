@@ -199,3 +199,16 @@ def test_a_bad_colour_reads_as_a_plain_sentence(content_copy):
     write(content_copy / "roles" / "ux.md", VALID_ROLE.replace("order: 9", "order: 9\ncolor: blue"))
     [problem] = [p for p in load_site(content_copy).problems if p.path == "content/roles/ux.md"]
     assert str(problem) == "content/roles/ux.md: color: must be a colour like '#0072B2'"
+
+
+def test_references_to_a_broken_role_point_at_the_broken_file(content_copy):
+    path = content_copy / "roles" / "data-scientist.md"
+    write(path, path.read_text(encoding="utf-8").replace("order: 2", "order: two", 1))
+    problems = load_site(content_copy).problems
+    own = [p for p in problems if p.path == "content/roles/data-scientist.md"]
+    assert [p.field for p in own] == ["order"]
+    follow_ons = [p for p in problems if p not in own]
+    assert follow_ons, "the other files name DS, which is now missing"
+    for problem in follow_ons:
+        if "'DS'" in problem.message:
+            assert "content/roles/data-scientist.md has a problem" in problem.message

@@ -116,8 +116,9 @@ def test_a_box_with_an_unknown_owner_is_reported_by_file_and_field(content_copy)
     _edit_yaml(content_copy / "hidden_debt.yaml", break_owner)
     site = load_site(content_copy)
     assert site.debt_figure is None
-    assert "content/hidden_debt.yaml: boxes[2].owner: unknown role 'Marketing'" in _problems(
-        content_copy
+    assert (
+        "content/hidden_debt.yaml: boxes[2].owner: "
+        "unknown role 'Marketing' (no role has this id or alias)" in _problems(content_copy)
     )
     assert site.workflow is not None and site.responsibilities is not None
 
@@ -321,8 +322,8 @@ def test_an_unknown_role_or_level_in_the_matrix_names_the_field(content_copy):
 
     _edit_yaml(content_copy / "responsibilities.yaml", only_the_role)
     assert (
-        "content/responsibilities.yaml: activities[1].roles.Sales: unknown role 'Sales'"
-        in _problems(content_copy)
+        "content/responsibilities.yaml: activities[1].roles.Sales: "
+        "unknown role 'Sales' (no role has this id or alias)" in _problems(content_copy)
     )
 
 
