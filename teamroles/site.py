@@ -65,8 +65,8 @@ def load_site(content_dir: Path | None = None) -> Site:
 
 @functools.lru_cache(maxsize=8)
 def _parse_site(content_dir: Path, version: str) -> Site:
-    home, problems = load_text_page(content_dir / "home.md", content_dir)
     roles, role_problems = load_roles(content_dir)
+    home, home_problems = load_text_page(content_dir / "home.md", content_dir)
     glossary, glossary_problems = load_glossary(content_dir)
     workflow, workflow_problems = load_workflow(content_dir, roles)
     quizzes, quiz_problems = load_quizzes(content_dir, roles, glossary)
@@ -80,14 +80,18 @@ def _parse_site(content_dir: Path, version: str) -> Site:
         quizzes=quizzes,
         debt_figure=debt_figure,
         responsibilities=responsibilities,
-        problems=sorted(
-            problems
-            + role_problems
-            + glossary_problems
-            + workflow_problems
-            + quiz_problems
-            + debt_problems
-            + responsibility_problems
-        ),
+        # Roles first: the other files refer to them, so a broken role file
+        # explains the problems listed after it.
+        problems=[
+            *sorted(role_problems),
+            *sorted(
+                home_problems
+                + glossary_problems
+                + workflow_problems
+                + quiz_problems
+                + debt_problems
+                + responsibility_problems
+            ),
+        ],
         version=version,
     )

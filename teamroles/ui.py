@@ -24,6 +24,7 @@ from teamroles.navigation import (
 from teamroles.site import Site, load_site
 
 VISITED_MARK = "✓"
+MAX_PROBLEMS_SHOWN = 10  # on every page; the check command lists them all
 # A local file: a Material icon as page_icon makes the browser fetch it from Google.
 FAVICON = Path(__file__).resolve().parent.parent / "assets" / "favicon.png"
 
@@ -104,12 +105,16 @@ def _problems_banner(site: Site) -> None:
     """Authors see what is broken; readers still get every page that is fine."""
     if not site.problems:
         return
+    files = len({problem.path for problem in site.problems})
     st.warning(
-        f"{len(site.problems)} content problem(s): the files below are not shown in full. "
-        "Run `python -m teamroles check` to list them.",
+        f"{len(site.problems)} content problem(s) in {files} file(s): what they describe is "
+        "left out or shown in part. `python -m teamroles check` lists them too.",
         icon=":material/warning:",
     )
-    st.code("\n".join(str(problem) for problem in site.problems), language=None)
+    lines = [str(problem) for problem in site.problems[:MAX_PROBLEMS_SHOWN]]
+    if len(site.problems) > MAX_PROBLEMS_SHOWN:
+        lines.append(f"... and {len(site.problems) - MAX_PROBLEMS_SHOWN} more")
+    st.code("\n".join(lines), language=None, wrap_lines=True)
 
 
 def reading_links() -> None:

@@ -91,6 +91,7 @@ def test_a_broken_role_file_is_named_in_the_browser_and_the_others_still_open(
         tab = context.new_page()
         browser.open_page(tab, url)
         assert "content/roles/qa.md: encoding: the file is not UTF-8 text" in tab.content()
+        assert browser.axe_violations(tab) == []
         browser.open_page(tab, f"{url}/dev-team")
         assert "Dev" in heading(tab)
         context.close()
