@@ -41,7 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check_parser = commands.add_parser("check", help="validate all content files")
     check_parser.add_argument(
-        "--content", type=Path, help="content folder (default: $TEAMROLES_CONTENT or content/)"
+        "--content",
+        type=Path,
+        help="content folder (default: $TEAMROLES_CONTENT, else the shipped content/ folder)",
     )
     args = parser.parse_args(argv)
     return check(args.content)

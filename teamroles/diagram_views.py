@@ -1,4 +1,4 @@
-"""Streamlit drawing for the three diagrams; `teamroles.diagrams` builds them.
+"""Streamlit drawing for the three diagrams; `teamroles.figures` builds them.
 
 Each diagram runs in a fragment, so its widgets rerun only the diagram. Every
 choice a click on the chart makes can also be made with a widget (keyboard,
@@ -11,13 +11,14 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from teamroles import diagrams
+from teamroles.figures import debt as debt_fig
+from teamroles.figures import journey as journey_fig
+from teamroles.figures import matrix as matrix_fig
+from teamroles.figures import style
 from teamroles.roles import Role
 from teamroles.site import Site
 
 PLAY_SECONDS = 2.5
-# Plotly's toolbar offers zoom and download buttons that a diagram does not need.
-CHART_CONFIG = {"displayModeBar": False, "scrollZoom": False, "responsive": True}
 # Plotly's own text grey is too faint for small text (3.8:1); the page's text colour
 # (`currentColor`) follows the light or dark theme. The debt figure's box labels
 # shrink on a phone so they fit their boxes.
@@ -33,24 +34,24 @@ CHART_CSS = """<style>
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _journey_figure(version: str, _site: Site, current: str, highlight: str | None) -> go.Figure:
-    return diagrams.journey_figure(_site.workflow, _site.roles, current, highlight)
+    return journey_fig.journey_figure(_site.workflow, _site.roles, current, highlight)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _debt_figure(version: str, _site: Site, by_role: bool, selected: str | None) -> go.Figure:
-    return diagrams.debt_figure(_site.debt_figure, _site.roles, by_role, selected)
+    return debt_fig.debt_figure(_site.debt_figure, _site.roles, by_role, selected)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _matrix_figure(
     version: str, _site: Site, role: str | None, activities: tuple[str, ...]
 ) -> go.Figure:
-    return diagrams.matrix_figure(_site.responsibilities, _site.roles, role, activities)
+    return matrix_fig.matrix_figure(_site.responsibilities, _site.roles, role, activities)
 
 
-def _missing(file_name: str) -> None:
+def _missing(site: Site, file_name: str) -> None:
     st.info(
-        f"This diagram is not shown: `content/{file_name}` is missing or has a problem "
+        f"This diagram is not shown: `{site.path_of(file_name)}` is missing or has a problem "
         "(listed at the top of the page).",
         icon=":material/info:",
     )
@@ -60,7 +61,7 @@ def _chart(figure: go.Figure, key: str, alt: str, on_click=None) -> None:
     """A diagram with our style; `on_click` makes its points selectable."""
     st.html(CHART_CSS)
     clicks = {"on_select": on_click, "selection_mode": "points"} if on_click else {}
-    st.plotly_chart(figure, key=f"diagram-{key}", config=CHART_CONFIG, alt=alt, **clicks)
+    st.plotly_chart(figure, key=f"diagram-{key}", config=style.CHART_CONFIG, alt=alt, **clicks)
 
 
 def _in_words(markdown: str) -> None:
@@ -98,7 +99,7 @@ def _role_choice(
 def journey(site: Site, key: str = "journey", role_id: str | None = None) -> None:
     """The journey, one stage at a time: previous, play, next, or pick a stage."""
     if site.workflow is None:
-        _missing("workflow.yaml")
+        _missing(site, "workflow.yaml")
         return
     ticking = st.session_state.get(f"{key}_playing", False)
     # run_every is fixed when the fragment is defined: a full rerun starts or stops it.
@@ -184,9 +185,9 @@ def _journey_body(site: Site, key: str, role_id: str | None, ticking: bool) -> N
     )
     with st.container(key=f"{key}_details"):
         if highlight:
-            st.markdown(diagrams.role_in_journey(workflow, roles, highlight))
-        st.markdown(diagrams.stage_details(workflow, roles, current))
-    _in_words(diagrams.journey_text(workflow, roles))
+            st.markdown(journey_fig.role_in_journey(workflow, roles, highlight))
+        st.markdown(journey_fig.stage_details(workflow, roles, current))
+    _in_words(journey_fig.journey_text(workflow, roles))
 
 
 # ---------------------------------------------------------------- the debt figure
@@ -195,7 +196,7 @@ def _journey_body(site: Site, key: str, role_id: str | None, ticking: bool) -> N
 def hidden_debt(site: Site, key: str = "debt") -> None:
     """The paper's figure, box by box: hover, click or pick a box to read about it."""
     if site.debt_figure is None:
-        _missing("hidden_debt.yaml")
+        _missing(site, "hidden_debt.yaml")
         return
     st.fragment(_debt_body)(site, key)
 
@@ -226,14 +227,14 @@ def _debt_body(site: Site, key: str) -> None:
         f"each part is; {content.ml_code.label} is a tiny box in the middle.",
         on_click=chart_clicked,
     )
-    st.markdown(f"**{diagrams.ml_code_share_sentence(content)}**")
+    st.markdown(f"**{debt_fig.ml_code_share_sentence(content)}**")
     # A link inside a caption is drawn at 60% opacity and fails the contrast check.
     st.caption(f"{content.caption_quote} Figure after {content.citation} {content.layout_note}")
     st.markdown(f"[Read the paper]({content.citation_url})")
     with st.container(key=f"{key}_details"):
         if selected:
-            st.markdown(diagrams.box_details(content, roles, selected))
-    _in_words(diagrams.debt_text(content, roles))
+            st.markdown(debt_fig.box_details(content, roles, selected))
+    _in_words(debt_fig.debt_text(content, roles))
 
 
 # ---------------------------------------------------------------- who owns what
@@ -242,7 +243,7 @@ def _debt_body(site: Site, key: str) -> None:
 def who_owns_what(site: Site, key: str = "matrix", role_id: str | None = None) -> None:
     """The responsibility matrix, filtered by role or by activity."""
     if site.responsibilities is None:
-        _missing("responsibilities.yaml")
+        _missing(site, "responsibilities.yaml")
         return
     st.fragment(_matrix_body)(site, key, role_id)
 
@@ -259,8 +260,8 @@ def _matrix_body(site: Site, key: str, role_id: str | None) -> None:
             key=f"{key}_activities",
         )
     )
-    st.caption(diagrams.matrix_caption(matrix, roles, role, chosen))
-    if diagrams.visible_activities(matrix, role, chosen):
+    st.caption(matrix_fig.matrix_caption(matrix, roles, role, chosen))
+    if matrix_fig.visible_activities(matrix, role, chosen):
         _chart(
             _matrix_figure(site.version, site, role, chosen),
             key,
@@ -270,12 +271,12 @@ def _matrix_body(site: Site, key: str, role_id: str | None) -> None:
     levels = matrix.levels
     st.markdown(
         "\n".join(
-            f"- **{diagrams.level_name(level)}** ({diagrams.LEVEL_SHAPES[level]}): "
+            f"- **{matrix_fig.level_name(level)}** ({matrix_fig.LEVEL_SHAPES[level]}): "
             f"{getattr(levels, level)}"
-            for level in diagrams.LEVELS
+            for level in matrix_fig.LEVELS
         )
     )
-    _in_words(diagrams.matrix_text(matrix, roles, role, chosen))
+    _in_words(matrix_fig.matrix_text(matrix, roles, role, chosen))
 
 
 # ---------------------------------------------------------------- on a role page

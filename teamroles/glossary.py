@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from teamroles.content_model import ContentModel
 from teamroles.markdown_files import read_markdown, slugify
-from teamroles.problems import Problem, validate_file
+from teamroles.problems import FirstUse, Problem, duplicate_id, validate_file
 
 _TERM_HEADING = re.compile(r"^##[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
 
@@ -51,34 +51,30 @@ def split_terms(body: str) -> list[Term]:
 
 
 def load_glossary(content_dir: Path) -> tuple[Glossary | None, list[Problem]]:
-    glossary, problems = validate_file(
-        content_dir / "glossary.md", content_dir, Glossary, _glossary_fields
-    )
+    """The glossary without the terms that have a problem (each one named)."""
+    glossary, problems = validate_file(content_dir / "glossary.md", Glossary, _glossary_fields)
     if glossary is None:
         return None, problems
-    return glossary, _term_problems(glossary)
+    path = glossary.source
+    if not glossary.terms:
+        return None, [Problem(path, "body", "no terms: give each term a '## Term' heading")]
+    kept: list[Term] = []
+    anchors = FirstUse()
+    for term in glossary.terms:
+        field = f"body: {term.term}"
+        if not term.definition:
+            problems.append(Problem(path, field, "the definition is empty; this term is left out"))
+            continue
+        first = anchors.claim(term.anchor, f"the term '{term.term}' above")
+        if first:
+            problems.append(duplicate_id(path, field, term.term, first, "this definition"))
+            continue
+        kept.append(term)
+    if not kept:
+        return None, problems
+    return glossary.model_copy(update={"terms": kept}), problems
 
 
 def _glossary_fields(path: Path) -> dict:
     fields, body = read_markdown(path)
     return {**fields, "terms": split_terms(body)}
-
-
-def _term_problems(glossary: Glossary) -> list[Problem]:
-    problems = []
-    if not glossary.terms:
-        problems.append(
-            Problem(glossary.source, "body", "no terms: give each term a '## Term' heading")
-        )
-    seen: set[str] = set()
-    for term in glossary.terms:
-        if not term.definition:
-            problems.append(
-                Problem(glossary.source, f"body: {term.term}", "the definition is empty")
-            )
-        if term.anchor in seen:
-            problems.append(
-                Problem(glossary.source, f"body: {term.term}", "the term is defined twice")
-            )
-        seen.add(term.anchor)
-    return problems

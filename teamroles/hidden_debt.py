@@ -7,8 +7,16 @@ from pathlib import Path
 
 from pydantic import Field
 
-from teamroles.content_model import ID_PATTERN, ContentModel
-from teamroles.problems import Problem, read_yaml_mapping, validate_file
+from teamroles.content_model import ID_PATTERN, ContentModel, by_id
+from teamroles.problems import (
+    FirstUse,
+    Problem,
+    duplicate_id,
+    known_roles,
+    read_yaml_mapping,
+    unknown_role,
+    validate_file,
+)
 from teamroles.roles import RoleIndex
 
 FILE_NAME = "hidden_debt.yaml"
@@ -57,50 +65,47 @@ class DebtFigure(ContentModel):
         return self.ml_code.area / sum(box.area for box in self.boxes)
 
     def box(self, box_id: str) -> DebtBox:
-        return next(box for box in self.boxes if box.id == box_id)
+        return by_id(self.boxes, box_id, "box")
 
 
 def load_debt_figure(
     content_dir: Path, roles: RoleIndex
 ) -> tuple[DebtFigure | None, list[Problem]]:
-    """The figure, or None (with the reasons) if the file is missing or broken."""
-    figure, problems = validate_file(
-        content_dir / FILE_NAME, content_dir, DebtFigure, read_yaml_mapping
-    )
+    """The figure without the boxes that have a problem (each one named), or None
+    (with the reasons) if the file is missing or broken, or no single ML Code box is left."""
+    figure, problems = validate_file(content_dir / FILE_NAME, DebtFigure, read_yaml_mapping)
     if figure is None:
         return None, problems
-    problems = _consistency_problems(figure, roles)
-    return (None if problems else figure), problems
-
-
-def _consistency_problems(figure: DebtFigure, roles: RoleIndex) -> list[Problem]:
-    problems = []
-    seen: set[str] = set()
+    path = figure.source
+    boxes: list[DebtBox] = []
+    ids = FirstUse()
     for i, box in enumerate(figure.boxes):
-        where = f"boxes[{i}]"
-        if box.id in seen:
-            problems.append(Problem(figure.source, f"{where}.id", f"'{box.id}' is used twice"))
-        seen.add(box.id)
-        names = [("owner", box.owner)] + [(f"also[{j}]", name) for j, name in enumerate(box.also)]
-        for field, name in names:
-            if roles.find(name) is None:
-                problems.append(Problem(figure.source, f"{where}.{field}", roles.unknown(name)))
+        where, left_out = f"boxes[{i}]", f"box '{box.id}'"
+        first = ids.claim(box.id, where)
+        if first:
+            problems.append(duplicate_id(path, f"{where}.id", box.id, first, left_out))
+            continue
+        if roles.find(box.owner) is None:
+            problems.append(unknown_role(path, f"{where}.owner", box.owner, roles, left_out))
+            continue
         if box.x + box.width > figure.width or box.y + box.height > figure.height:
-            problems.append(
-                Problem(
-                    figure.source,
-                    where,
-                    f"box '{box.id}' reaches outside the figure "
-                    f"({figure.width:g} wide, {figure.height:g} high)",
-                )
+            message = (
+                f"box '{box.id}' reaches outside the figure ({figure.width:g} wide, "
+                f"{figure.height:g} high); {left_out} is left out"
             )
-    ml_boxes = sum(box.is_ml_code for box in figure.boxes)
+            problems.append(Problem(path, where, message))
+            continue
+        also = known_roles(path, f"{where}.also", box.also, roles, problems)
+        boxes.append(box.model_copy(update={"also": also}))
+    ml_boxes = sum(box.is_ml_code for box in boxes)
     if ml_boxes != 1:
-        problems.append(
-            Problem(
-                figure.source,
-                "boxes",
-                f"exactly one box needs `is_ml_code: true`, found {ml_boxes}",
+        written = [i for i, box in enumerate(figure.boxes) if box.is_ml_code]
+        if ml_boxes == 0 and len(written) == 1:
+            message = f"the figure is hidden: its ML Code box is left out (see boxes[{written[0]}])"
+        else:
+            message = (
+                f"exactly one box needs `is_ml_code: true`, found {len(written)}: "
+                "the figure is hidden"
             )
-        )
-    return problems
+        return None, [*problems, Problem(path, "boxes", message)]
+    return figure.model_copy(update={"boxes": boxes}), problems

@@ -50,8 +50,8 @@ class TextPage(ContentModel):
     source: str
 
 
-def load_text_page(path: Path, content_dir: Path) -> tuple[TextPage | None, list[Problem]]:
-    return validate_file(path, content_dir, TextPage, markdown_fields)
+def load_text_page(path: Path) -> tuple[TextPage | None, list[Problem]]:
+    return validate_file(path, TextPage, markdown_fields)
 
 
 def markdown_fields(path: Path) -> dict:

@@ -2,14 +2,21 @@
 
 Every loader reports problems instead of raising, so one broken file never
 takes the app down: the app shows the problems and keeps the valid content.
+
+One policy for bad content, in every file: a file that cannot be read or does
+not fit its model is left out whole; otherwise the smallest unit that holds a
+bad reference or a repeated id (a list entry, a stage, a box, a row, a
+question) is left out, the problem names it, and the rest is kept. The helpers
+`unknown_role` and `duplicate_id` word those problems the same way everywhere.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -38,12 +45,65 @@ class ContentError(Exception):
         self.message = message
 
 
-def display_path(path: Path, content_dir: Path) -> str:
-    """The path as an author sees it: relative to the content folder's parent."""
+def display_path(path: Path) -> str:
+    """Where the file really is, as an author can open it: relative to the working
+    folder when it lies inside it (`content/roles/qa.md`), else absolute (a
+    content folder given by $TEAMROLES_CONTENT elsewhere)."""
+    path = Path(path).resolve()
     try:
-        return path.relative_to(content_dir.parent).as_posix()
+        return path.relative_to(Path(os.getcwd()).resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+class RoleNames(Protocol):
+    """What the helpers need of `teamroles.roles.RoleIndex`."""
+
+    def find(self, name: str) -> object | None: ...
+
+    def unknown(self, name: str) -> str: ...
+
+
+def unknown_role(path: str, field: str, name: str, roles: RoleNames, left_out: str) -> Problem:
+    """A reference to a role that does not exist (or whose file is broken)."""
+    return Problem(path, field, f"{roles.unknown(name)}; {left_out} is left out")
+
+
+def known_roles(
+    path: str, field: str, names: list[str], roles: RoleNames, problems: list[Problem]
+) -> list[str]:
+    """The names in the list `field` that find a role; each other one is added to
+    `problems` as `field[i]` and left out."""
+    kept = []
+    for i, name in enumerate(names):
+        if roles.find(name) is None:
+            problems.append(unknown_role(path, f"{field}[{i}]", name, roles, "this entry"))
+        else:
+            kept.append(name)
+    return kept
+
+
+def duplicate_id(path: str, field: str, value: str, first_use: str, left_out: str) -> Problem:
+    """An id (or name) used a second time in one place where it must be unique."""
+    return Problem(path, field, f"'{value}' is already used by {first_use}; {left_out} is left out")
+
+
+class FirstUse:
+    """Remembers where each id was first used, for `duplicate_id`."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, str] = {}
+
+    def where(self, value: str) -> str | None:
+        """Where `value` was first used (case-insensitive), or None."""
+        return self._first.get(value.lower())
+
+    def claim(self, value: str, where: str) -> str | None:
+        """None if `value` is new (and now claimed by `where`), else where it was first used."""
+        first = self.where(value)
+        if first is None:
+            self._first[value.lower()] = where
+        return first
 
 
 def read_text(path: Path) -> str:
@@ -78,7 +138,7 @@ def read_yaml_mapping(path: Path) -> dict:
 
 
 def validate_file(
-    path: Path, content_dir: Path, model: type[M], read_fields: Callable[[Path], dict]
+    path: Path, model: type[M], read_fields: Callable[[Path], dict]
 ) -> tuple[M | None, list[Problem]]:
     """Read a content file's fields and validate them as `model`.
 
@@ -87,7 +147,7 @@ def validate_file(
     """
     if not path.exists():
         return None, []
-    shown = display_path(path, content_dir)
+    shown = display_path(path)
     try:
         return model.model_validate({**read_fields(path), "source": shown}), []
     except ContentError as exc:

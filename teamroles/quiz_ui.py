@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from teamroles import quiz as engine
 from teamroles import ui
+from teamroles.figures import quiz_results, style
 from teamroles.quizbank import Quiz, see_target
 
 ATTEMPT = "quiz_attempt"  # the engine's Attempt, or absent before the first start
@@ -22,7 +22,6 @@ RUN = "quiz_run"  # counts starts, so each attempt's widgets get fresh keys
 LENGTH = "quiz_length_param"  # "all" or a number, as it goes into the URL
 PICK, LENGTH_PICK = "quiz_pick", "quiz_length_pick"
 ALL = "all"
-RIGHT_COLOUR, WRONG_COLOUR = "#0072B2", "#E69F00"  # Okabe-Ito blue and orange
 
 
 def quizzes() -> dict[str, Quiz]:
@@ -183,7 +182,7 @@ def question_view(quiz: Quiz, attempt: engine.Attempt) -> None:
                 key=f"quiz_answer_{choice}",
                 on_click=_answer,
                 args=(quiz, choice, key),
-                use_container_width=True,
+                width="stretch",
             )
         return
     feedback(quiz, attempt)
@@ -287,60 +286,12 @@ def results(quiz: Quiz, attempt: engine.Attempt) -> None:
 def breakdown_chart(quiz: Quiz, attempt: engine.Attempt) -> None:
     rows = engine.breakdown(attempt, quiz.choices)
     st.subheader("By correct answer", anchor="by-answer")
-    labels = [row.label for row in rows]
-    figure = go.Figure(
-        [
-            go.Bar(
-                name="Right",
-                y=labels,
-                x=[row.correct for row in rows],
-                orientation="h",
-                marker={"color": RIGHT_COLOUR},
-                text=[row.correct or "" for row in rows],
-                textposition="inside",
-            ),
-            go.Bar(
-                name="Wrong",
-                y=labels,
-                x=[row.wrong for row in rows],
-                orientation="h",
-                marker={
-                    "color": WRONG_COLOUR,
-                    "pattern": {
-                        "shape": "/",
-                        "fillmode": "overlay",
-                        "fgcolor": "#FFFFFF",
-                        "solidity": 0.2,
-                    },
-                },
-                text=[row.wrong or "" for row in rows],
-                textposition="inside",
-                textfont={"color": "#000000"},
-            ),
-        ]
-    )
-    figure.update_layout(
-        barmode="stack",
-        height=120 + 45 * len(rows),
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        yaxis={"autorange": "reversed", "title": "Correct answer"},
-        xaxis={"title": "Questions", "dtick": 1},
-        legend={
-            "traceorder": "normal",
-            "orientation": "h",
-            "x": 0,
-            "y": 1.02,
-            "xanchor": "left",
-            "yanchor": "bottom",
-        },
-    )
     st.plotly_chart(
-        figure,
+        quiz_results.results_figure(rows),
         key=f"quiz_chart_{st.session_state.get(RUN, 0)}",
-        config={"displayModeBar": False},
+        config=style.CHART_CONFIG,
     )
-    sentence = "; ".join(f"{row.label}: {row.correct} of {row.total} right" for row in rows)
-    st.markdown(f"In words: {sentence}.")
+    st.markdown(quiz_results.results_sentence(rows))
 
 
 def calibration_view(quiz: Quiz, attempt: engine.Attempt) -> None:

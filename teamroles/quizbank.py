@@ -1,8 +1,10 @@
-"""Question banks: one YAML file per quiz in `content/quizzes/`.
+"""Question banks: one YAML file per quiz in the content's `quizzes/` folder.
 
 A broken question is reported (file, question index and id, field) and left
-out; the rest of its quiz, and every other quiz, keeps working. A file that
-cannot be read at all, or whose quiz fields are wrong, is left out whole.
+out; the rest of its quiz, and every other quiz, keeps working. A `see` link
+that names no page or section is reported and left out: the question then
+links to its role's page. A file that cannot be read at all, or whose quiz
+fields are wrong, is left out whole.
 """
 
 from __future__ import annotations
@@ -14,17 +16,21 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 
-from teamroles.content_model import ID_PATTERN, ContentModel
+from teamroles import role_page
+from teamroles.content_model import ID_PATTERN, ContentModel, by_id
 from teamroles.glossary import Glossary
 from teamroles.markdown_files import slugify
 from teamroles.problems import (
     ContentError,
+    FirstUse,
     Problem,
     display_path,
+    duplicate_id,
     read_yaml_mapping,
+    unknown_role,
     validation_problems,
 )
-from teamroles.roles import Role, RoleIndex
+from teamroles.roles import RoleIndex
 
 GLOSSARY_PAGE = "glossary"
 
@@ -81,10 +87,7 @@ class Quiz(ContentModel):
         return value
 
     def question(self, question_id: str) -> Question:
-        for question in self.questions:
-            if question.id == question_id:
-                return question
-        raise KeyError(question_id)
+        return by_id(self.questions, question_id, "question")
 
     @property
     def question_ids(self) -> list[str]:
@@ -109,25 +112,6 @@ class SeeTarget:
         return f"/{self.url_path}#{self.anchor}" if self.anchor else f"/{self.url_path}"
 
 
-def role_sections(role: Role) -> dict[str, str]:
-    """The sections a role page shows, as anchor -> heading (as app_pages/role.py draws them)."""
-    sections = {}
-    for anchor, heading, items in (
-        ("responsible-for", "Responsible for", role.responsibilities),
-        ("measured-by", "Measured by", role.measured_by),
-        ("concerned-with", "Concerned with", role.concerns),
-        ("receives-from", "Receives from", role.receives_from),
-        ("hands-to", "Hands to", role.hands_to),
-        ("specialties", "Specialties", role.specialties),
-        ("misunderstandings", "Common misunderstandings", role.misunderstandings),
-    ):
-        if items:
-            sections[anchor] = heading
-    for specialty in role.specialties:
-        sections[specialty.anchor] = specialty.name
-    return sections
-
-
 def resolve_see(see: str, roles: RoleIndex, glossary: Glossary | None) -> SeeTarget:
     """`dev-team#mlops`, `DS`, `glossary#verification` -> a SeeTarget; ValueError if unknown."""
     page, _, anchor = see.partition("#")
@@ -146,7 +130,7 @@ def resolve_see(see: str, roles: RoleIndex, glossary: Glossary | None) -> SeeTar
         raise ValueError(f"'{page}' is neither a role (id or alias) nor 'glossary'")
     if anchor is None:
         return SeeTarget(role.id, role.title)
-    sections = role_sections(role)
+    sections = role_page.anchors(role)
     if anchor not in sections:
         known = ", ".join(sections) or "none"
         raise ValueError(f"the {role.title} page has no section '{anchor}' (it has: {known})")
@@ -164,24 +148,22 @@ def see_target(question: Question, roles: RoleIndex, glossary: Glossary | None) 
 def load_quizzes(
     content_dir: Path, roles: RoleIndex, glossary: Glossary | None
 ) -> tuple[list[Quiz], list[Problem]]:
-    """Every usable quiz in `content/quizzes/`, plus a Problem for each thing wrong."""
+    """Every usable quiz in the `quizzes/` folder, plus a Problem for each thing wrong."""
     folder = content_dir / "quizzes"
     paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
     quizzes: list[Quiz] = []
     problems: list[Problem] = []
-    taken: dict[str, str] = {}
+    ids = FirstUse()
     for path in paths:
-        shown = display_path(path, content_dir)
+        shown = display_path(path)
         quiz, file_problems = parse_quiz(path, shown, roles, glossary)
         problems += file_problems
         if quiz is None:
             continue
-        if quiz.id in taken:
-            problems.append(
-                Problem(shown, "id", f"'{quiz.id}' is already used by {taken[quiz.id]}")
-            )
+        first = ids.claim(quiz.id, shown)
+        if first:
+            problems.append(duplicate_id(shown, "id", quiz.id, first, "this quiz"))
             continue
-        taken[quiz.id] = shown
         quizzes.append(quiz)
     return sorted(quizzes, key=lambda quiz: (quiz.order, quiz.title)), problems
 
@@ -203,7 +185,7 @@ def parse_quiz(
         return None, [Problem(shown, "questions", "must be a non-empty list of questions")]
     problems: list[Problem] = []
     questions: list[Question] = []
-    seen: dict[str, int] = {}
+    ids = FirstUse()
     for i, raw in enumerate(raw_questions):
         where = _question_label(i, raw)
         if not isinstance(raw, dict):
@@ -214,19 +196,14 @@ def parse_quiz(
         except ValidationError as exc:
             problems += validation_problems(shown, exc, prefix=where)
             continue
-        question_problems = _check_question(question, quiz, roles, glossary)
-        if question.id in seen:
-            question_problems.append(
-                ("id", f"'{question.id}' is already used by questions[{seen[question.id]}]")
-            )
-        else:
-            seen[question.id] = i
-        if question_problems:
-            problems += [
-                Problem(shown, f"{where}.{field}", msg) for field, msg in question_problems
-            ]
-            continue
-        questions.append(question)
+        question, found = _checked_question(shown, where, question, quiz, roles, glossary)
+        first = ids.claim(question.id, f"questions[{i}]") if question else None
+        if first:
+            found.append(duplicate_id(shown, f"{where}.id", question.id, first, "this question"))
+            question = None
+        problems += found
+        if question is not None:
+            questions.append(question)
     if not questions:
         problems.append(Problem(shown, "questions", "no valid question left: the quiz is hidden"))
         return None, problems
@@ -241,22 +218,31 @@ def _question_label(index: int, raw: object) -> str:
     return f"questions[{index}]"
 
 
-def _check_question(
-    question: Question, quiz: Quiz, roles: RoleIndex, glossary: Glossary | None
-) -> list[tuple[str, str]]:
+def _checked_question(
+    path: str,
+    where: str,
+    question: Question,
+    quiz: Quiz,
+    roles: RoleIndex,
+    glossary: Glossary | None,
+) -> tuple[Question | None, list[Problem]]:
+    """The question (without a bad `see`), or None if it cannot be asked; and the problems."""
     problems = []
     if question.answer not in quiz.choices:
-        problems.append(
-            (
-                "answer",
-                f"'{question.answer}' is not one of the choices {', '.join(quiz.choices)}",
-            )
+        message = (
+            f"'{question.answer}' is not one of the choices {', '.join(quiz.choices)}; "
+            "this question is left out"
         )
+        problems.append(Problem(path, f"{where}.answer", message))
     if roles.find(question.role) is None:
-        problems.append(("role", roles.unknown(question.role)))
+        problems.append(unknown_role(path, f"{where}.role", question.role, roles, "this question"))
+    if problems:
+        return None, problems
     if question.see is not None:
         try:
             resolve_see(question.see, roles, glossary)
         except ValueError as exc:
-            problems.append(("see", str(exc)))
-    return problems
+            message = f"{exc}; this link is left out (the answer links to the role's page)"
+            problems.append(Problem(path, f"{where}.see", message))
+            question = question.model_copy(update={"see": None})
+    return question, problems

@@ -1,8 +1,10 @@
 """Who owns what: activities against roles, from `content/responsibilities.yaml`.
 
 Each activity maps roles (id or alias) to a level: lead, contributes or informed.
-A role left out takes no part. Every activity has exactly one lead; an activity
-that breaks a rule is reported and left out, the others are still shown.
+A role left out takes no part. Every activity has exactly one lead. As in every
+content file, the smallest unit with a problem is left out and named: an entry
+naming an unknown role (the whole activity when that entry was its lead), an
+activity without exactly one lead, a repeated activity id.
 """
 
 from __future__ import annotations
@@ -12,8 +14,15 @@ from typing import Literal
 
 from pydantic import Field
 
-from teamroles.content_model import ID_PATTERN, ContentModel
-from teamroles.problems import Problem, read_yaml_mapping, validate_file
+from teamroles.content_model import ID_PATTERN, ContentModel, by_id
+from teamroles.problems import (
+    FirstUse,
+    Problem,
+    duplicate_id,
+    read_yaml_mapping,
+    unknown_role,
+    validate_file,
+)
 from teamroles.roles import RoleIndex
 
 FILE_NAME = "responsibilities.yaml"
@@ -51,67 +60,63 @@ class Responsibilities(ContentModel):
     source: str
 
     def activity(self, activity_id: str) -> Activity:
-        return next(activity for activity in self.activities if activity.id == activity_id)
+        return by_id(self.activities, activity_id, "activity")
 
 
 def load_responsibilities(
     content_dir: Path, roles: RoleIndex
 ) -> tuple[Responsibilities | None, list[Problem]]:
-    matrix, problems = validate_file(
-        content_dir / FILE_NAME, content_dir, Responsibilities, read_yaml_mapping
-    )
+    matrix, problems = validate_file(content_dir / FILE_NAME, Responsibilities, read_yaml_mapping)
     if matrix is None:
         return None, problems
     kept: list[Activity] = []
-    seen: set[str] = set()
+    ids = FirstUse()
     for i, activity in enumerate(matrix.activities):
-        found = _activity_problems(matrix.source, i, activity, roles, seen)
-        seen.add(activity.id)
-        if found:
-            problems.extend(found)
-        else:
-            kept.append(_with_role_ids(activity, roles))
+        where = f"activities[{i}]"
+        first = ids.claim(activity.id, where)
+        if first:
+            problems.append(
+                duplicate_id(
+                    matrix.source, f"{where}.id", activity.id, first, f"activity '{activity.id}'"
+                )
+            )
+            continue
+        row, found = _checked_row(matrix.source, where, activity, roles)
+        problems += found
+        if row is not None:
+            kept.append(row)
     if not kept:
+        problems.append(
+            Problem(matrix.source, "activities", "no valid activity left: the matrix is hidden")
+        )
         return None, problems
     return matrix.model_copy(update={"activities": kept}), problems
 
 
-def _activity_problems(
-    path: str, i: int, activity: Activity, roles: RoleIndex, seen: set[str]
-) -> list[Problem]:
-    where = f"activities[{i}]"
-    problems = []
-    if activity.id in seen:
-        problems.append(Problem(path, f"{where}.id", f"'{activity.id}' is used twice"))
-    ids: dict[str, str] = {}
-    for name in activity.roles:
+def _checked_row(
+    path: str, where: str, activity: Activity, roles: RoleIndex
+) -> tuple[Activity | None, list[Problem]]:
+    """The activity keyed by role id without its bad entries, or None if it cannot stay."""
+    problems: list[Problem] = []
+    row_out = f"activity '{activity.id}'"
+    cells: dict[str, Level] = {}
+    names: dict[str, str] = {}
+    for name, level in activity.roles.items():
+        field = f"{where}.roles.{name}"
         role = roles.find(name)
         if role is None:
-            problems.append(Problem(path, f"{where}.roles.{name}", roles.unknown(name)))
-        elif role.id in ids:
-            problems.append(
-                Problem(
-                    path,
-                    f"{where}.roles.{name}",
-                    f"'{name}' and '{ids[role.id]}' are the same role",
-                )
-            )
+            left_out = row_out if level == "lead" else "this entry"
+            problems.append(unknown_role(path, field, name, roles, left_out))
+            if level == "lead":
+                return None, problems
+        elif role.id in cells:
+            message = f"'{name}' and '{names[role.id]}' are the same role; this entry is left out"
+            problems.append(Problem(path, field, message))
         else:
-            ids[role.id] = name
-    leads = [name for name, level in activity.roles.items() if level == "lead"]
+            cells[role.id], names[role.id] = level, name
+    leads = [names[role_id] for role_id, level in cells.items() if level == "lead"]
     if len(leads) != 1:
         found = "none" if not leads else f"{len(leads)} ({', '.join(leads)})"
-        problems.append(
-            Problem(
-                path,
-                f"{where}.roles",
-                f"'{activity.title}' needs exactly one lead, found {found}",
-            )
-        )
-    return problems
-
-
-def _with_role_ids(activity: Activity, roles: RoleIndex) -> Activity:
-    return activity.model_copy(
-        update={"roles": {roles.get(name).id: level for name, level in activity.roles.items()}}
-    )
+        message = f"'{activity.title}' needs exactly one lead, found {found}; {row_out} is left out"
+        return None, [*problems, Problem(path, f"{where}.roles", message)]
+    return activity.model_copy(update={"roles": cells}), problems

@@ -7,9 +7,18 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from teamroles.content_model import ID_PATTERN, ContentModel
+from teamroles.content_model import ID_PATTERN, ContentModel, UnknownId
 from teamroles.markdown_files import markdown_fields, slugify
-from teamroles.problems import ContentError, Problem, display_path, validate_file
+from teamroles.problems import (
+    ContentError,
+    FirstUse,
+    Problem,
+    display_path,
+    duplicate_id,
+    known_roles,
+    unknown_role,
+    validate_file,
+)
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -95,9 +104,10 @@ class RoleIndex:
         return f"unknown role '{name}' (no role has this id or alias)"
 
     def get(self, name: str) -> Role:
+        """The role with this id or alias; UnknownId (a KeyError) naming it otherwise."""
         role = self.find(name)
         if role is None:
-            raise KeyError(name)
+            raise UnknownId("role", name, [role.id for role in self.roles])
         return role
 
 
@@ -112,23 +122,29 @@ def load_roles(content_dir: Path) -> tuple[RoleIndex, list[Problem]]:
     A file that cannot be read or validated is left out. When two files claim
     one id or alias, the file named after that id keeps it and the other is
     left out. A shared `order` is reported on both files and keeps both pages.
-    Unknown role references are reported and keep the page (the broken link is
-    simply not shown).
+    A reference to an unknown role (in `related`, `receives_from`, `hands_to`)
+    is reported and that entry is left out; the page keeps the rest.
     """
     problems: list[Problem] = []
     parsed: list[Role] = []
     broken: dict[str, str] = {}
     for path in sorted((content_dir / "roles").glob("*.md")):
-        role, file_problems = validate_file(path, content_dir, Role, _role_fields)
+        role, file_problems = validate_file(path, Role, _role_fields)
         problems += file_problems
         if role:
             parsed.append(role)
         else:
-            source = display_path(path, content_dir)
+            source = display_path(path)
             broken.update({name.lower(): source for name in _names_in_broken_file(path)})
     roles, name_problems = _drop_name_clashes(parsed)
-    index = RoleIndex(roles, broken)
-    return index, problems + name_problems + _order_problems(roles) + _reference_problems(index)
+    names = RoleIndex(roles, broken)
+    checked = [_without_unknown_references(role, names) for role in roles]
+    reference_problems = [problem for _, found in checked for problem in found]
+    roles = [role for role, _ in checked]
+    return (
+        RoleIndex(roles, broken),
+        problems + name_problems + _order_problems(roles) + reference_problems,
+    )
 
 
 def _names_in_broken_file(path: Path) -> list[str]:
@@ -143,19 +159,22 @@ def _names_in_broken_file(path: Path) -> list[str]:
 
 
 def _drop_name_clashes(parsed: list[Role]) -> tuple[list[Role], list[Problem]]:
-    owners: dict[str, str] = {}
+    owners = FirstUse()
     kept: list[Role] = []
     problems: list[Problem] = []
     named_after_id_first = sorted(parsed, key=lambda r: (Path(r.source).stem != r.id, r.source))
     for role in named_after_id_first:
         names = [("id", role.id)] + [(f"aliases[{i}]", a) for i, a in enumerate(role.aliases)]
-        clash = next(((field, name) for field, name in names if name.lower() in owners), None)
+        clash = next(
+            ((field, name, owners.where(name)) for field, name in names if owners.where(name)),
+            None,
+        )
         if clash:
-            field, name = clash
-            message = f"'{name}' is already used by {owners[name.lower()]}"
-            problems.append(Problem(role.source, field, message))
+            field, name, first = clash
+            problems.append(duplicate_id(role.source, field, name, first, "this role file"))
             continue
-        owners.update({name.lower(): role.source for _, name in names})
+        for _, name in names:
+            owners.claim(name, role.source)
         kept.append(role)
     return kept, problems
 
@@ -172,13 +191,19 @@ def _order_problems(roles: list[Role]) -> list[Problem]:
     return problems
 
 
-def _reference_problems(index: RoleIndex) -> list[Problem]:
-    problems = []
-    for role in index:
-        refs = [(f"related[{i}]", name) for i, name in enumerate(role.related)]
-        for key in ("receives_from", "hands_to"):
-            refs += [(f"{key}[{i}].role", h.role) for i, h in enumerate(getattr(role, key))]
-        for field, name in refs:
-            if index.find(name) is None:
-                problems.append(Problem(role.source, field, index.unknown(name)))
-    return problems
+def _without_unknown_references(role: Role, roles: RoleIndex) -> tuple[Role, list[Problem]]:
+    """The role without its entries that name no known role, and a problem for each."""
+    problems: list[Problem] = []
+    related = known_roles(role.source, "related", role.related, roles, problems)
+    update: dict[str, list] = {"related": related}
+    for key in ("receives_from", "hands_to"):
+        kept = []
+        for i, handoff in enumerate(getattr(role, key)):
+            if roles.find(handoff.role) is None:
+                problems.append(
+                    unknown_role(role.source, f"{key}[{i}].role", handoff.role, roles, "this entry")
+                )
+            else:
+                kept.append(handoff)
+        update[key] = kept
+    return (role.model_copy(update=update) if problems else role), problems

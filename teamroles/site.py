@@ -15,7 +15,7 @@ from pathlib import Path
 from teamroles.glossary import Glossary, load_glossary
 from teamroles.hidden_debt import DebtFigure, load_debt_figure
 from teamroles.markdown_files import TextPage, load_text_page
-from teamroles.problems import Problem
+from teamroles.problems import Problem, display_path
 from teamroles.quizbank import Quiz, load_quizzes
 from teamroles.responsibilities import Responsibilities, load_responsibilities
 from teamroles.roles import RoleIndex, load_roles
@@ -23,6 +23,14 @@ from teamroles.workflow import Workflow, load_workflow
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 CONTENT_ENV = "TEAMROLES_CONTENT"
+# The site's fixed files, and what a reader loses when one is missing.
+EXPECTED_FILES = {
+    "home.md": "the home page shows only the roles and the journey",
+    "glossary.md": "there is no glossary page",
+    "workflow.yaml": "the journey of a feature is not shown",
+    "hidden_debt.yaml": "the hidden technical debt figure is not shown",
+    "responsibilities.yaml": "the who-owns-what matrix is not shown",
+}
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,11 @@ class Site:
     version: str = ""
     debt_figure: DebtFigure | None = None
     responsibilities: Responsibilities | None = None
+    content_dir: Path = CONTENT_DIR
+
+    def path_of(self, name: str) -> str:
+        """A content file's path as an author can open it, e.g. `content/workflow.yaml`."""
+        return display_path(self.content_dir / name)
 
 
 def content_version(content_dir: Path) -> str:
@@ -66,7 +79,7 @@ def load_site(content_dir: Path | None = None) -> Site:
 @functools.lru_cache(maxsize=8)
 def _parse_site(content_dir: Path, version: str) -> Site:
     roles, role_problems = load_roles(content_dir)
-    home, home_problems = load_text_page(content_dir / "home.md", content_dir)
+    home, home_problems = load_text_page(content_dir / "home.md")
     glossary, glossary_problems = load_glossary(content_dir)
     workflow, workflow_problems = load_workflow(content_dir, roles)
     quizzes, quiz_problems = load_quizzes(content_dir, roles, glossary)
@@ -83,6 +96,7 @@ def _parse_site(content_dir: Path, version: str) -> Site:
         # Roles first: the other files refer to them, so a broken role file
         # explains the problems listed after it.
         problems=[
+            *_missing_files(content_dir, roles),
             *sorted(role_problems),
             *sorted(
                 home_problems
@@ -94,4 +108,19 @@ def _parse_site(content_dir: Path, version: str) -> Site:
             ),
         ],
         version=version,
+        content_dir=content_dir,
     )
+
+
+def _missing_files(content_dir: Path, roles: RoleIndex) -> list[Problem]:
+    """A deleted file is named too: the app works without it, but a reader loses something."""
+    problems = [
+        Problem(display_path(content_dir / name), "(file)", f"missing: {loss}")
+        for name, loss in EXPECTED_FILES.items()
+        if not (content_dir / name).exists()
+    ]
+    if not len(roles) and not any((content_dir / "roles").glob("*.md")):
+        problems.append(
+            Problem(display_path(content_dir / "roles"), "(folder)", "no role files: add one")
+        )
+    return problems

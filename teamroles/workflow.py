@@ -6,8 +6,16 @@ from pathlib import Path
 
 from pydantic import Field
 
-from teamroles.content_model import ID_PATTERN, ContentModel
-from teamroles.problems import Problem, read_yaml_mapping, validate_file
+from teamroles.content_model import ID_PATTERN, ContentModel, by_id
+from teamroles.problems import (
+    FirstUse,
+    Problem,
+    duplicate_id,
+    known_roles,
+    read_yaml_mapping,
+    unknown_role,
+    validate_file,
+)
 from teamroles.roles import RoleIndex
 
 
@@ -39,40 +47,49 @@ class Workflow(ContentModel):
     source: str
 
     def stage(self, stage_id: str) -> Stage:
-        return next(stage for stage in self.stages if stage.id == stage_id)
+        return by_id(self.stages, stage_id, "stage")
 
 
 def load_workflow(content_dir: Path, roles: RoleIndex) -> tuple[Workflow | None, list[Problem]]:
-    workflow, problems = validate_file(
-        content_dir / "workflow.yaml", content_dir, Workflow, read_yaml_mapping
-    )
+    """The journey, leaving out each stage, contributor or loop with a bad reference."""
+    workflow, problems = validate_file(content_dir / "workflow.yaml", Workflow, read_yaml_mapping)
     if workflow is None:
         return None, problems
-    problems = _reference_problems(workflow, roles)
-    return (None if problems else workflow), problems
-
-
-def _reference_problems(workflow: Workflow, roles: RoleIndex) -> list[Problem]:
-    problems = []
-    stage_ids: set[str] = set()
+    path = workflow.source
+    stages: list[Stage] = []
+    stage_ids = FirstUse()
     for i, stage in enumerate(workflow.stages):
-        if stage.id in stage_ids:
-            problems.append(
-                Problem(workflow.source, f"stages[{i}].id", f"'{stage.id}' is used twice")
-            )
-        stage_ids.add(stage.id)
-        names = [("lead", stage.lead)] + [
-            (f"contributors[{j}]", name) for j, name in enumerate(stage.contributors)
-        ]
-        for field, name in names:
-            if roles.find(name) is None:
-                problems.append(
-                    Problem(workflow.source, f"stages[{i}].{field}", roles.unknown(name))
-                )
+        where = f"stages[{i}]"
+        left_out = f"stage '{stage.id}'"
+        first = stage_ids.claim(stage.id, where)
+        if first:
+            problems.append(duplicate_id(path, f"{where}.id", stage.id, first, left_out))
+            continue
+        if roles.find(stage.lead) is None:
+            problems.append(unknown_role(path, f"{where}.lead", stage.lead, roles, left_out))
+            continue
+        field = f"{where}.contributors"
+        contributors = known_roles(path, field, stage.contributors, roles, problems)
+        stages.append(stage.model_copy(update={"contributors": contributors}))
+    kept = {stage.id for stage in stages}
+    loops = []
     for i, loop in enumerate(workflow.loops):
-        for field, stage_id in (("from", loop.from_stage), ("to", loop.to_stage)):
-            if stage_id not in stage_ids:
-                problems.append(
-                    Problem(workflow.source, f"loops[{i}].{field}", f"unknown stage '{stage_id}'")
-                )
-    return problems
+        bad = [
+            Problem(path, f"loops[{i}].{field}", _unknown_stage(stage_id, stage_ids, kept))
+            for field, stage_id in (("from", loop.from_stage), ("to", loop.to_stage))
+            if stage_id not in kept
+        ]
+        problems += bad
+        if not bad:
+            loops.append(loop)
+    if not stages:
+        problems.append(Problem(path, "stages", "no valid stage left: the journey is hidden"))
+        return None, problems
+    return workflow.model_copy(update={"stages": stages, "loops": loops}), problems
+
+
+def _unknown_stage(stage_id: str, stage_ids: FirstUse, kept: set[str]) -> str:
+    where = stage_ids.where(stage_id)
+    if where and stage_id not in kept:
+        return f"stage '{stage_id}' is not available (see {where}); this loop is left out"
+    return f"unknown stage '{stage_id}' (no stage has this id); this loop is left out"

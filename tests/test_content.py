@@ -6,18 +6,45 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 from teamroles.__main__ import main
+from teamroles.content_model import UnknownId
 from teamroles.navigation import site_pages
-from teamroles.site import load_site
+from teamroles.site import EXPECTED_FILES, load_site
+from tests.content_variants import as_shipped
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLE_FILES = sorted((ROOT / "content" / "roles").glob("*.md"))
+SHIPPED = load_site(ROOT / "content")
+# The shipped roles in reading order (by `order`), as file names.
+READING_ORDER = [Path(role.source).stem for role in SHIPPED.roles]
+
+
+def problems_of(site, relative: str) -> list[str]:
+    """The problems of one file, as they read for the shipped folder."""
+    shown = [as_shipped(site, p) for p in site.problems]
+    return [p for p in shown if p.startswith(f"content/{relative}: ")]
 
 
 def test_shipped_content_has_no_problems():
     site = load_site(ROOT / "content")
     assert site.problems == []
+
+
+def test_the_shipped_content_has_every_file_a_reader_relies_on():
+    assert SHIPPED.home and SHIPPED.glossary and SHIPPED.workflow
+    assert SHIPPED.debt_figure and SHIPPED.responsibilities and SHIPPED.quizzes
+    assert sorted(READING_ORDER) == [path.stem for path in ROLE_FILES]
+
+
+@pytest.mark.parametrize("name", EXPECTED_FILES)
+def test_a_deleted_file_is_named_with_what_the_reader_loses(content_copy, name, capsys):
+    (content_copy / name).unlink()
+    site = load_site(content_copy)
+    assert problems_of(site, name) == [f"content/{name}: (file): missing: {EXPECTED_FILES[name]}"]
+    assert main(["check", "--content", str(content_copy)]) == 1
+    assert len(site.roles) == len(ROLE_FILES)
 
 
 @pytest.mark.parametrize("path", ROLE_FILES, ids=lambda path: path.name)
@@ -115,26 +142,22 @@ def test_a_broken_role_file_names_file_and_field_and_the_rest_loads(content_copy
     text, field, words = BROKEN_ROLES[case]
     write(content_copy / "roles" / f"{case}.md", text)
     site = load_site(content_copy)
-    problem = next(p for p in site.problems if p.path == f"content/roles/{case}.md")
+    problem = next(p for p in site.problems if p.path == site.path_of(f"roles/{case}.md"))
     assert problem.field == field
     assert words.lower() in problem.message.lower()
     shipped = [role.id for role in site.roles if role.source != problem.path]
-    assert shipped == [path.stem for path in _reading_order()]
+    assert shipped == READING_ORDER
 
 
 def test_two_roles_sharing_an_order_are_both_named_and_both_kept(content_copy):
     write(content_copy / "roles" / "ux-designer.md", VALID_ROLE.replace("order: 9", "order: 2"))
     site = load_site(content_copy)
-    assert sorted(str(p).split(": order")[0] for p in site.problems) == [
-        "content/roles/data-scientist.md",
+    second = SHIPPED.roles.roles[1]
+    assert sorted(as_shipped(site, p).split(": order")[0] for p in site.problems) == [
+        f"content/roles/{Path(second.source).name}",
         "content/roles/ux-designer.md",
     ]
-    assert len(site.roles) == 5
-
-
-def _reading_order():
-    order = {"product-manager": 1, "data-scientist": 2, "dev-team": 3, "qa": 4}
-    return sorted(ROLE_FILES, key=lambda path: order[path.stem])
+    assert len(site.roles) == len(ROLE_FILES) + 1
 
 
 def test_a_new_role_file_adds_a_page_and_deleting_one_removes_it(content_copy):
@@ -152,19 +175,117 @@ def test_a_broken_glossary_is_reported_and_the_roles_still_load(content_copy):
         "---\ntitle: Glossary\nsummary: s\n---\n## What\n\n## How\nBuilt.\n",
     )
     site = load_site(content_copy)
-    assert [str(p) for p in site.problems if p.path == "content/glossary.md"] == [
-        "content/glossary.md: body: What: the definition is empty"
+    assert problems_of(site, "glossary.md") == [
+        "content/glossary.md: body: What: the definition is empty; this term is left out"
     ]
-    assert len(site.roles) == 4
+    assert [term.term for term in site.glossary.terms] == ["How"]
+    assert len(site.roles) == len(ROLE_FILES)
 
 
-def test_a_workflow_naming_an_unknown_role_is_reported(content_copy):
+def test_a_stage_led_by_an_unknown_role_is_left_out_with_its_loops(content_copy):
     path = content_copy / "workflow.yaml"
-    write(path, path.read_text(encoding="utf-8").replace("lead: QA", "lead: Tester", 1))
-    problems = [p for p in load_site(content_copy).problems if p.path == "content/workflow.yaml"]
-    assert len(problems) == 1
-    assert problems[0].field.endswith(".lead")
-    assert "Tester" in problems[0].message
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    index = len(data["stages"]) // 2
+    stage = data["stages"][index]
+    stage["lead"] = "Tester"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    site = load_site(content_copy)
+    problems = sorted(problems_of(site, "workflow.yaml"), key=lambda p: "loops" in p)
+    assert problems[0] == (
+        f"content/workflow.yaml: stages[{index}].lead: unknown role 'Tester' (no role has this "
+        f"id or alias); stage '{stage['id']}' is left out"
+    )
+    touching = [
+        i
+        for i, loop in enumerate(data.get("loops", []))
+        if stage["id"] in (loop["from"], loop["to"])
+    ]
+    assert [p.split(": ")[1].split(".")[0] for p in problems[1:]] == [
+        f"loops[{i}]" for i in touching
+    ]
+    for problem in problems[1:]:
+        assert f"stage '{stage['id']}' is not available (see stages[{index}])" in problem
+    kept = [s.id for s in site.workflow.stages]
+    assert kept == [s["id"] for s in data["stages"] if s is not stage]
+    assert len(site.workflow.loops) == len(data.get("loops", [])) - len(touching)
+
+
+def test_a_bad_reference_in_a_list_drops_only_that_entry(content_copy):
+    """One policy for every file: the smallest unit that holds the bad reference goes."""
+    first_role = ROLE_FILES[0]
+    text = first_role.read_text(encoding="utf-8").replace("related: [", "related: [Astrologer, ", 1)
+    write(content_copy / "roles" / first_role.name, text)
+    edits = {
+        "workflow.yaml": lambda d: (
+            d["stages"][0].setdefault("contributors", []).append("Astrologer")
+        ),
+        "hidden_debt.yaml": lambda d: d["boxes"][0].setdefault("also", []).append("Astrologer"),
+        "responsibilities.yaml": lambda d: d["activities"][0]["roles"].update(
+            {"Astrologer": "informed"}
+        ),
+    }
+    for name, change in edits.items():
+        path = content_copy / name
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    site = load_site(content_copy)
+    fields = {
+        f"roles/{first_role.name}": "related[0]",
+        "workflow.yaml": f"stages[0].contributors[{len(SHIPPED.workflow.stages[0].contributors)}]",
+        "hidden_debt.yaml": f"boxes[0].also[{len(SHIPPED.debt_figure.boxes[0].also)}]",
+        "responsibilities.yaml": "activities[0].roles.Astrologer",
+    }
+    for name, field in fields.items():
+        [problem] = problems_of(site, name)
+        assert problem.startswith(f"content/{name}: {field}: unknown role 'Astrologer'"), problem
+        assert problem.endswith("is left out")
+    role = site.roles.get(first_role.stem)
+    assert role.related == SHIPPED.roles.get(first_role.stem).related
+    assert site.workflow.stages == SHIPPED.workflow.stages
+    assert site.debt_figure.boxes == SHIPPED.debt_figure.boxes
+    assert site.responsibilities.activities == SHIPPED.responsibilities.activities
+
+
+def test_a_repeated_id_leaves_out_the_second_use_in_every_file(content_copy):
+    edits = {
+        "workflow.yaml": ("stages", "stage"),
+        "hidden_debt.yaml": ("boxes", "box"),
+        "responsibilities.yaml": ("activities", "activity"),
+    }
+    for name, (key, _) in edits.items():
+        path = content_copy / name
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data[key][1]["id"] = data[key][0]["id"]
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    site = load_site(content_copy)
+    for name, (key, kind) in edits.items():
+        [problem] = [p for p in problems_of(site, name) if f"{key}[1].id" in p]
+        shipped_items = getattr(
+            SHIPPED, {"stages": "workflow", "boxes": "debt_figure"}.get(key, "responsibilities")
+        )
+        first = getattr(shipped_items, key)[0].id
+        assert problem == (
+            f"content/{name}: {key}[1].id: '{first}' is already used by {key}[0]; "
+            f"{kind} '{first}' is left out"
+        )
+
+
+@pytest.mark.parametrize(
+    ("kind", "lookup"),
+    [
+        ("stage", lambda site: site.workflow.stage),
+        ("box", lambda site: site.debt_figure.box),
+        ("activity", lambda site: site.responsibilities.activity),
+        ("question", lambda site: site.quizzes[0].question),
+        ("role", lambda site: site.roles.get),
+    ],
+)
+def test_looking_up_an_unknown_id_names_it_the_same_way_everywhere(kind, lookup):
+    with pytest.raises(UnknownId, match=f"no {kind} has the id 'no-such-id'") as raised:
+        lookup(SHIPPED)("no-such-id")
+    assert isinstance(raised.value, KeyError)
+    assert raised.value.known, "the message lists the ids that do exist"
 
 
 def test_content_is_parsed_once_per_version(content_copy):
@@ -183,32 +304,41 @@ def test_content_is_parsed_once_per_version(content_copy):
 
 def test_check_command_exits_zero_on_the_shipped_content(capsys):
     assert main(["check", "--content", str(ROOT / "content")]) == 0
-    assert "Content OK: 4 roles" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert (
+        f"Content OK: {len(ROLE_FILES)} roles, {len(SHIPPED.glossary.terms)} glossary terms" in out
+    )
+    for quiz in SHIPPED.quizzes:
+        assert f"quiz '{quiz.id}': {len(quiz.questions)} questions" in out
 
 
 def test_check_command_prints_every_problem_and_fails(content_copy, capsys):
     write(content_copy / "roles" / "a.md", BROKEN_ROLES["missing-field"][0])
     write(content_copy / "roles" / "b.md", BROKEN_ROLES["not-utf8"][0])
     assert main(["check", "--content", str(content_copy)]) == 1
+    site = load_site(content_copy)
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "content/roles/a.md: summary: required field is missing"
-    assert lines[1].startswith("content/roles/b.md: encoding: the file is not UTF-8 text")
+    assert lines[0] == f"{site.path_of('roles/a.md')}: summary: required field is missing"
+    assert lines[1].startswith(f"{site.path_of('roles/b.md')}: encoding: the file is not UTF-8")
 
 
 def test_a_bad_colour_reads_as_a_plain_sentence(content_copy):
     write(content_copy / "roles" / "ux.md", VALID_ROLE.replace("order: 9", "order: 9\ncolor: blue"))
-    [problem] = [p for p in load_site(content_copy).problems if p.path == "content/roles/ux.md"]
-    assert str(problem) == "content/roles/ux.md: color: must be a colour like '#0072B2'"
+    [problem] = problems_of(load_site(content_copy), "roles/ux.md")
+    assert problem == "content/roles/ux.md: color: must be a colour like '#0072B2'"
 
 
 def test_references_to_a_broken_role_point_at_the_broken_file(content_copy):
     path = content_copy / "roles" / "data-scientist.md"
     write(path, path.read_text(encoding="utf-8").replace("order: 2", "order: two", 1))
-    problems = load_site(content_copy).problems
-    own = [p for p in problems if p.path == "content/roles/data-scientist.md"]
+    site = load_site(content_copy)
+    own = [p for p in site.problems if p.path == site.path_of("roles/data-scientist.md")]
     assert [p.field for p in own] == ["order"]
-    follow_ons = [p for p in problems if p not in own]
-    assert follow_ons, "the other files name DS, which is now missing"
+    follow_ons = [p for p in site.problems if p not in own]
+    assert follow_ons, "the other files name the Data Scientist, which is now missing"
     for problem in follow_ons:
-        if "'DS'" in problem.message:
-            assert "content/roles/data-scientist.md has a problem" in problem.message
+        # Each names the broken file, or the line of its own file that does.
+        named = f"{site.path_of('roles/data-scientist.md')} has a problem" in problem.message
+        assert named or "(see " in problem.message, problem
+    broken = f"{site.path_of('roles/data-scientist.md')} has a problem"
+    assert sum(broken in p.message for p in follow_ons) >= len(follow_ons) / 2

@@ -1,4 +1,9 @@
-"""Every page through AppTest: it runs, shows its title, and links on in reading order."""
+"""Every page through AppTest: it runs, shows what its content file says, and links on.
+
+Expectations come from the loaded content (`load_site`), never from copies of
+it, and the page tests that count things run on the shipped content and on a
+copy grown by one of each thing (the `on_content` fixture).
+"""
 
 from __future__ import annotations
 
@@ -6,86 +11,234 @@ from pathlib import Path
 
 import pytest
 
-from teamroles.navigation import site_pages
+from teamroles import role_page
+from teamroles.navigation import SECTION_INVITATIONS, first_page_of_each_section, site_pages
+from teamroles.roles import Role
 from teamroles.site import load_site
 from tests.apptest import open_app, open_url
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = site_pages(load_site(ROOT / "content"))
+SHIPPED = load_site(ROOT / "content")
 
 
 def link_labels(at) -> list[str]:
     return [link.label for link in at.get("page_link")]
 
 
-@pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.url_path)
-def test_every_page_runs_and_shows_its_title(spec):
-    at = open_url(open_app(), spec.url_path)
-    assert not at.exception
-    assert spec.title in at.title[0].value
-    assert not at.warning, "the shipped content must have no problems"
+def main_links(at) -> list[str]:
+    """Links in the page body, not the sidebar."""
+    return [link.label for link in at.main.get("page_link")]
 
 
-def test_home_shows_the_four_roles_and_the_journey():
+def markdown(at) -> str:
+    return "\n".join(element.value for element in at.main.markdown)
+
+
+def headings(at) -> dict[str, str]:
+    """anchor -> text of every header and subheader on the page."""
+    found = {}
+    for element in [*at.header, *at.subheader]:
+        found[element.proto.anchor] = element.value
+    return found
+
+
+def test_every_page_runs_and_shows_its_title(on_content):
     at = open_app()
-    assert at.title[0].value == "The Team"
-    labels = link_labels(at)
-    for role in load_site(ROOT / "content").roles:
-        assert f"About the {role.title}" in labels
-    markdown = " ".join(element.value for element in at.markdown)
-    for stage in load_site(ROOT / "content").workflow.stages:
-        assert stage.title in markdown
+    assert not at.warning, "the content must have no problems"
+    for spec in site_pages(load_site(on_content)):
+        open_url(at, spec.url_path)
+        assert not at.exception, (spec.url_path, [e.value for e in at.exception])
+        assert spec.title in at.title[0].value
 
 
-def test_each_page_links_to_the_previous_and_next_in_reading_order():
+def test_each_page_links_to_the_previous_and_next_in_reading_order(on_content):
+    pages = site_pages(load_site(on_content))
     at = open_app()
-    for i, spec in enumerate(PAGES):
-        labels = link_labels(open_url(at, spec.url_path))
+    for i, spec in enumerate(pages):
+        labels = main_links(open_url(at, spec.url_path))
         previous = [label for label in labels if label.startswith("Previous:")]
         following = [label for label in labels if label.startswith("Next:")]
-        assert previous == ([f"Previous: {PAGES[i - 1].title}"] if i > 0 else [])
-        assert following == ([f"Next: {PAGES[i + 1].title}"] if i + 1 < len(PAGES) else [])
+        assert previous == ([f"Previous: {pages[i - 1].title}"] if i > 0 else [])
+        assert following == ([f"Next: {pages[i + 1].title}"] if i + 1 < len(pages) else [])
+
+
+# ---------------------------------------------------------------- home
+
+
+def test_the_shipped_home_page_has_its_file():
+    """Without home.md the home page loses its introduction (and the check says so)."""
+    assert SHIPPED.home is not None
+
+
+def test_home_shows_its_file_the_roles_the_journey_and_where_to_go_next(on_content):
+    site = load_site(on_content)
+    at = open_app()
+    assert at.title[0].value == site.home.title
+    text = markdown(at)
+    assert f"**{site.home.summary}**" in text
+    assert site.home.body in [element.value for element in at.main.markdown]
+    subheaders = [element.value for element in at.subheader]
+    for role in site.roles:
+        assert any(role.title in subheader for subheader in subheaders), role.title
+        assert role.summary in text
+        if role.key_question:
+            assert role.key_question in text
+        assert f"About the {role.title}" in main_links(at)
+    assert site.workflow.summary in text
+    for number, stage in enumerate(site.workflow.stages, start=1):
+        lead = site.roles.get(stage.lead)
+        assert f"{number}. **{stage.title}**: {stage.summary}" in text
+        assert f"Led by {lead.title}; hands on: *{stage.artifact}*" in text
+    for spec in first_page_of_each_section(site_pages(site)):
+        assert f"{SECTION_INVITATIONS[spec.section]}: {spec.title}" in main_links(at)
+
+
+# ---------------------------------------------------------------- role pages
+
+# Role fields that a reader does not see as text of their own.
+NOT_SHOWN = {"id", "order", "icon", "color", "aliases", "source"}
+
+
+def _role_expectations(role: Role, site) -> dict[str, list[tuple[str, str]]]:
+    """For each content field of the role: (where on the page, text) pairs a reader sees."""
+    titles = {r.id: r.title for r in site.roles}
+
+    def handoffs(items):
+        return [("link", f"{titles[site.roles.get(h.role).id]}: {h.what}") for h in items]
+
+    return {
+        "title": [("title", role.title)],
+        "summary": [("markdown", f"**{role.summary}**")],
+        "key_question": [("info", role.key_question)] if role.key_question else [],
+        "body": [("block", role.body)],
+        "responsibilities": [("markdown", f"- {item}") for item in role.responsibilities],
+        "measured_by": [("markdown", f"- {item}") for item in role.measured_by],
+        "concerns": [("markdown", f"- {item}") for item in role.concerns],
+        "receives_from": handoffs(role.receives_from),
+        "hands_to": handoffs(role.hands_to),
+        "specialties": [
+            pair for s in role.specialties for pair in (("subheader", s.name), ("block", s.focus))
+        ],
+        "misunderstandings": [
+            pair
+            for m in role.misunderstandings
+            for pair in (
+                ("markdown", f"**Myth:** {m.myth}"),
+                ("markdown", f"**In fact:** {m.fact}"),
+            )
+        ],
+        "related": [("link", titles[site.roles.get(name).id]) for name in role.related],
+    }
+
+
+def test_every_field_of_a_role_file_is_either_checked_or_known_to_be_hidden():
+    """A new Role field must be shown on the page and checked below, or listed in NOT_SHOWN."""
+    role = next(iter(SHIPPED.roles))
+    assert set(_role_expectations(role, SHIPPED)) | NOT_SHOWN == set(Role.model_fields)
+
+
+@pytest.fixture(scope="module")
+def shipped_app():
+    return open_app()
+
+
+@pytest.mark.parametrize("role_id", [role.id for role in SHIPPED.roles])
+def test_a_role_page_shows_every_section_of_its_file(shipped_app, role_id):
+    role = SHIPPED.roles.get(role_id)
+    at = open_url(shipped_app, role_id)
+    assert not at.exception
+    where = {
+        "title": at.title[0].value,
+        "markdown": markdown(at),
+        "block": [element.value for element in at.main.markdown],
+        "info": " ".join(element.value for element in at.info),
+        "subheader": [element.value for element in at.subheader],
+        "link": main_links(at),
+    }
+    missing = []
+    for field, expected in _role_expectations(role, SHIPPED).items():
+        for place, text in expected:
+            if text not in where[place]:
+                missing.append(f"{field}: {text[:60]!r} not in the page's {place}")
+    assert missing == []
+    # Each section with content has its heading, at the anchor the quiz links use.
+    shown = headings(at)
+    for section, _ in role_page.sections(role):
+        assert shown.get(section.anchor) == section.heading
+    for anchor, heading in role_page.anchors(role).items():
+        assert shown.get(anchor) == heading
+
+
+def test_every_shipped_role_file_fills_the_sections_a_reader_relies_on():
+    """Each role page has what it is responsible for, how it is measured, what it
+    receives and hands on, and the myths about it."""
+    for role in SHIPPED.roles:
+        filled = {section.field for section, _ in role_page.sections(role)}
+        wanted = {"responsibilities", "measured_by", "receives_from", "hands_to"}
+        assert wanted | {"misunderstandings"} <= filled, role.id
+
+
+# ---------------------------------------------------------------- sidebar, glossary
 
 
 def test_the_sidebar_marks_the_pages_this_reader_has_visited():
+    roles = list(SHIPPED.roles)
     at = open_app()
-    open_url(at, "product-manager")
-    open_url(at, "qa")
-    labels = link_labels(at)
-    assert "Product Manager ✓" in labels
-    assert "QA ✓" in labels
-    assert "Data Scientist" in labels  # not visited, not marked
-    assert any("Read 3 of" in caption.value for caption in at.sidebar.caption)
+    open_url(at, roles[0].id)
+    open_url(at, roles[-1].id)
+    labels = [link.label for link in at.sidebar.get("page_link")]
+    assert f"{roles[0].title} ✓" in labels
+    assert f"{roles[-1].title} ✓" in labels
+    assert roles[1].title in labels  # not visited, not marked
+    total = len(site_pages(SHIPPED))
+    assert any(f"Read 3 of {total} pages" in caption.value for caption in at.sidebar.caption)
 
 
-def test_the_dev_team_page_shows_its_specialties_and_concerns():
-    at = open_url(open_app(), "dev-team")
-    subheaders = [element.value for element in at.subheader]
-    assert {"Front end", "MLOps", "ML engineer"} <= set(subheaders)
-    assert "Concerned with" in [element.value for element in at.header]
-
-
-def test_glossary_search_narrows_the_terms():
+def test_the_glossary_shows_every_term_and_search_narrows_them():
+    glossary = SHIPPED.glossary
     at = open_url(open_app(), "glossary")
-    everything = len(at.subheader)
-    at.text_input[0].input("acceptance").run()
+    assert [element.value for element in at.subheader] == [term.term for term in glossary.terms]
+    text = markdown(at)
+    for term in glossary.terms:
+        assert term.definition in text
+    word = glossary.terms[0].term.split()[0]
+    at.text_input[0].input(word).run()
     found = [element.value for element in at.subheader]
-    assert "Acceptance criteria" in found
-    assert 0 < len(found) < everything
-    at.text_input[0].input("zzzz").run()
+    assert found == [term.term for term in glossary.search(word)]
+    assert glossary.terms[0].term in found
+    at.text_input[0].input("zzzz no such words").run()
     assert at.info and not at.subheader
 
 
+# ---------------------------------------------------------------- content changes
+
+
 def test_a_broken_file_is_named_and_every_other_page_keeps_working(monkeypatch, content_copy):
-    (content_copy / "roles" / "data-scientist.md").write_text("---\ntitle: DS\n---\nBody\n")
+    path = content_copy / "roles" / "data-scientist.md"
+    path.write_text("---\ntitle: DS\n---\nBody\n")
     at = open_app(monkeypatch, content_copy)
     assert not at.exception
     problems = at.code[0].value
-    assert "content/roles/data-scientist.md: summary: required field is missing" in problems
-    assert "content/roles/data-scientist.md: order: required field is missing" in problems
-    for url_path in ("product-manager", "dev-team", "qa", "glossary"):
-        assert not open_url(at, url_path).exception
-    assert "Data Scientist" not in link_labels(at)
+    site = load_site(content_copy)
+    for problem in site.problems[:10]:
+        assert str(problem) in problems
+    assert f"{site.path_of('roles/data-scientist.md')}: summary: required field is missing" in (
+        problems
+    )
+    for spec in site_pages(site):
+        assert not open_url(at, spec.url_path).exception, spec.url_path
+    assert "data-scientist" not in {spec.url_path for spec in site_pages(site)}
+
+
+def test_deleting_home_md_is_named_and_the_home_page_still_shows_the_roles(
+    monkeypatch, content_copy
+):
+    (content_copy / "home.md").unlink()
+    at = open_app(monkeypatch, content_copy)
+    assert not at.exception
+    assert f"{load_site(content_copy).path_of('home.md')}: (file): " in at.code[0].value
+    for role in SHIPPED.roles:
+        assert f"About the {role.title}" in main_links(at)
 
 
 def test_a_new_role_file_appears_as_a_page(monkeypatch, content_copy):
@@ -96,4 +249,11 @@ def test_a_new_role_file_appears_as_a_page(monkeypatch, content_copy):
     assert "UX Designer" in link_labels(at)
     at = open_url(at, "ux-designer")
     assert at.title[0].value == "UX Designer"
-    assert "Makes it usable." in at.markdown[0].value
+    assert "**Makes it usable.**" in markdown(at)
+    assert "Owns usability." in markdown(at)
+
+
+def test_open_url_names_the_pages_when_one_does_not_exist():
+    at = open_app()
+    with pytest.raises(AssertionError, match="no page at /no-such-page"):
+        open_url(at, "no-such-page")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import yaml
 
 from teamroles import quiz as engine
 from teamroles.site import load_site
-from tests.apptest import open_app
+from tests.apptest import open_app, record_downloads
 
 QUIZ_PAGE = "app_pages/quiz.py"
 
@@ -88,10 +90,11 @@ def review_rows(at) -> list[dict]:
     return at.table[0].value.to_dict("records")
 
 
-def test_a_whole_attempt_then_a_retry_of_the_missed_questions():
+def test_a_whole_attempt_then_a_retry_of_the_missed_questions(monkeypatch):
     at = open_quiz()
     quiz = bank("what-vs-how")
     at = start(at, "what-vs-how", str(engine.RANDOM_LENGTH))
+    downloads = record_downloads(monkeypatch)
     assert progress_text(at) == f"What vs How: 0 of {engine.RANDOM_LENGTH} answered"
     asked = play_through(at, quiz, pick_right=lambda i, q: i % 3 != 0)
     assert len(asked) == engine.RANDOM_LENGTH
@@ -109,8 +112,18 @@ def test_a_whole_attempt_then_a_retry_of_the_missed_questions():
     sentence = "; ".join(f"{c}: {sum(v)} of {len(v)} right" for c, v in per_answer.items() if v)
     assert f"In words: {sentence}." in [m.value for m in at.markdown]
     assert any("did not say how sure" in m.value for m in at.markdown)
-    csv_button = at.get("download_button")
-    assert csv_button, "no CSV download"
+    # The CSV the reader downloads: one row per question asked, in the order asked.
+    [(file_name, text)] = downloads
+    seed = at.session_state["quiz_attempt"].seed
+    assert file_name == f"{quiz.id}-seed-{seed}.csv"
+    records = list(csv.DictReader(io.StringIO(text)))
+    assert [r["question_id"] for r in records] == [q.id for q, _ in asked]
+    assert [r["statement"] for r in records] == [q.statement for q, _ in asked]
+    assert [r["correct_answer"] for r in records] == [q.answer for q, _ in asked]
+    assert [r["correct"] for r in records] == ["yes" if right else "no" for _, right in asked]
+    for record, (question, right) in zip(records, asked, strict=True):
+        assert (record["your_answer"] == question.answer) == right
+        assert record["quiz"] == quiz.id and record["seed"] == str(seed)
 
     missed = [q for q, r in asked if not r]
     assert at.button(key="quiz_retry").label == f"Retry the {len(missed)} missed question(s)"

@@ -10,10 +10,13 @@ import yaml
 from teamroles.__main__ import main
 from teamroles.quizbank import resolve_see, see_target
 from teamroles.site import load_site
+from tests.content_variants import as_shipped
 
 
 def quiz_problems(site) -> list[str]:
-    return [str(p) for p in site.problems if p.path.startswith("content/quizzes/")]
+    """The quiz files' problems, as they read for the shipped folder."""
+    shown = [as_shipped(site, p) for p in site.problems]
+    return [p for p in shown if p.startswith("content/quizzes/")]
 
 
 def edit_bank(content: Path, name: str, change) -> None:
@@ -97,42 +100,54 @@ def wreck_question(index, **fields):
     return change
 
 
+LEFT_OUT = "this question is left out"
+
+
 @pytest.mark.parametrize(
-    ("change", "expected"),
+    ("change", "expected", "kept"),
     [
         (
             wreck_question(3, answer="Maybe"),
             "content/quizzes/what-vs-how.yaml: questions[3] (wh-04).answer: "
-            "'Maybe' is not one of the choices What, How",
+            f"'Maybe' is not one of the choices What, How; {LEFT_OUT}",
+            False,
         ),
         (
             wreck_question(5, id="wh-01"),
             "content/quizzes/what-vs-how.yaml: questions[5] (wh-01).id: "
-            "'wh-01' is already used by questions[0]",
+            f"'wh-01' is already used by questions[0]; {LEFT_OUT}",
+            False,
         ),
         (
             wreck_question(2, role="Designer"),
             "content/quizzes/what-vs-how.yaml: questions[2] (wh-03).role: "
-            "unknown role 'Designer' (no role has this id or alias)",
+            f"unknown role 'Designer' (no role has this id or alias); {LEFT_OUT}",
+            False,
         ),
         (
             wreck_question(7, statement="   "),
             "content/quizzes/what-vs-how.yaml: questions[7] (wh-08).statement: "
             "String should have at least 1 character",
+            False,
         ),
         (
             wreck_question(0, see="dev-team#astrology"),
             "content/quizzes/what-vs-how.yaml: questions[0] (wh-01).see: "
-            "the Dev Team page has no section 'astrology'",
+            "the Dev Team page has no section 'astrology' (it has: ",
+            True,
         ),
         (
             wreck_question(1, explaination="typo"),
             "content/quizzes/what-vs-how.yaml: questions[1] (wh-02).explaination: "
             "unknown field (check its spelling)",
+            False,
         ),
     ],
 )
-def test_a_broken_question_is_named_and_the_rest_keeps_working(content_copy, change, expected):
+def test_a_broken_question_is_named_and_the_rest_keeps_working(
+    content_copy, change, expected, kept
+):
+    """The smallest unit with the problem is left out: the question, or only its `see` link."""
     edit_bank(content_copy, "what-vs-how.yaml", change)
     site = load_site(content_copy)
     problems = quiz_problems(site)
@@ -140,8 +155,32 @@ def test_a_broken_question_is_named_and_the_rest_keeps_working(content_copy, cha
     assert problems[0].startswith(expected)
     quizzes = {quiz.id: quiz for quiz in site.quizzes}
     shipped = {quiz.id: quiz for quiz in load_site().quizzes}
-    assert len(quizzes["what-vs-how"].questions) == len(shipped["what-vs-how"].questions) - 1
-    assert quizzes["who-does-this"] == shipped["who-does-this"]
+    left = len(shipped["what-vs-how"].questions) - (0 if kept else 1)
+    assert len(quizzes["what-vs-how"].questions) == left
+    assert quizzes["who-does-this"].questions == shipped["who-does-this"].questions
+
+
+def test_a_bad_see_link_is_dropped_and_the_answer_links_to_the_role_page(content_copy):
+    edit_bank(content_copy, "what-vs-how.yaml", wreck_question(0, see="dev-team#astrology"))
+    site = load_site(content_copy)
+    [problem] = quiz_problems(site)
+    assert problem.endswith("this link is left out (the answer links to the role's page)")
+    question = next(q for q in site.quizzes if q.id == "what-vs-how").question("wh-01")
+    assert question.see is None
+    target = see_target(question, site.roles, site.glossary)
+    assert target.url_path == site.roles.get(question.role).id and target.anchor is None
+
+
+def test_every_section_a_quiz_links_to_is_drawn_on_its_page(site):
+    """A `see: role#section` link lands on a heading the role page really shows."""
+    from teamroles import role_page
+
+    for quiz in site.quizzes:
+        for question in quiz.questions:
+            target = see_target(question, site.roles, site.glossary)
+            if target.anchor and target.url_path != "glossary":
+                role = site.roles.get(target.url_path)
+                assert target.anchor in role_page.anchors(role), question.id
 
 
 def test_a_yaml_error_hides_that_quiz_only(content_copy):
@@ -163,7 +202,7 @@ def test_a_quiz_without_valid_questions_is_hidden_with_a_reason(content_copy):
     assert sorted(quiz_problems(site)) == sorted(
         [
             "content/quizzes/tiny.yaml: questions[0] (t-1).answer: "
-            "'Perhaps' is not one of the choices Yes, No",
+            f"'Perhaps' is not one of the choices Yes, No; {LEFT_OUT}",
             "content/quizzes/tiny.yaml: questions: no valid question left: the quiz is hidden",
         ]
     )

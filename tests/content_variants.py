@@ -1,0 +1,72 @@
+"""Content as an author changes it: the shipped folder grown by one of each thing.
+
+`grow` adds a workflow stage, a matrix activity, a debt-figure box and a quiz
+question by editing files only, the promised no-code change. Page tests run on
+the grown copy as well as on the shipped content, so no test may depend on
+today's counts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+NEW_STAGE = {
+    "id": "retire",
+    "title": "Retirement",
+    "lead": "DS",
+    "contributors": ["Dev", "PM"],
+    "artifact": "Retirement note",
+    "summary": "The model that no longer earns its keep is switched off on purpose.",
+    "details": "The data scientist shows the model has stopped helping; the Dev team removes it.",
+}
+NEW_ACTIVITY = {
+    "id": "retire-model",
+    "title": "Retire an old model",
+    "roles": {"DS": "lead", "Dev": "contributes", "PM": "informed"},
+}
+NEW_BOX = {
+    "id": "glue-code",
+    "label": "Glue Code",
+    "x": 1,
+    "y": 280,
+    "width": 60,
+    "height": 20,
+    "owner": "Dev",
+    "what": "Code that only moves data between general-purpose packages.",
+    "prone_to": ["Glue code"],
+    "why": "It freezes the system around the packages it glues together.",
+}
+NEW_QUESTION = {
+    "id": "wh-99",
+    "statement": "The model must be switched off when it stops helping customers.",
+    "answer": "What",
+    "explanation": "It states an outcome the customer cares about, not a way to build it.",
+    "role": "PM",
+}
+
+
+def _edit_yaml(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def grow(content_dir: Path) -> Path:
+    """Add one stage, activity, box and question to the content copy in `content_dir`."""
+    _edit_yaml(content_dir / "workflow.yaml", lambda d: d["stages"].append(NEW_STAGE))
+    _edit_yaml(
+        content_dir / "responsibilities.yaml", lambda d: d["activities"].append(NEW_ACTIVITY)
+    )
+    _edit_yaml(content_dir / "hidden_debt.yaml", lambda d: d["boxes"].append(NEW_BOX))
+    _edit_yaml(
+        content_dir / "quizzes" / "what-vs-how.yaml", lambda d: d["questions"].append(NEW_QUESTION)
+    )
+    return content_dir
+
+
+def as_shipped(site, problem) -> str:
+    """A problem as it reads for the shipped folder (`content/roles/qa.md: ...`), whatever
+    the real path of the copy it was found in: tests compare messages, not temp folders."""
+    return str(problem).replace(site.path_of(""), "content", 1)
