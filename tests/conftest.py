@@ -7,9 +7,34 @@ from pathlib import Path
 
 import pytest
 
-from tests import browser
+from tests import browser, content_variants
 
 ROOT = Path(__file__).resolve().parent.parent
+BROWSER_FIXTURES = {"chromium", "server_url", "page"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Refuse to run a browser test that lacks the `browser` marker.
+
+    `pytest -m "not browser"` is the quick suite only if every test that starts a server
+    or Chromium says so. Runs before `-m` deselects anything, so it sees every test.
+    """
+    unmarked = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("browser") is None
+        and (
+            BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or item.path.name.startswith("test_browser_")
+        )
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests use a browser fixture (chromium, server_url, page) or live in a "
+            "test_browser_*.py file but lack the `browser` marker; add "
+            "`pytestmark = pytest.mark.browser` to the file:\n  " + "\n  ".join(unmarked)
+        )
 
 
 @pytest.fixture
@@ -40,3 +65,22 @@ def page(chromium):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="module", params=["shipped", "grown"])
+def content_dir(request, tmp_path_factory) -> Path:
+    """The content a module's page tests run on: the shipped folder, then a copy grown
+    by one stage, activity, debt box and question (tests/content_variants.py)."""
+    if request.param == "shipped":
+        return ROOT / "content"
+    target = tmp_path_factory.mktemp("grown") / "content"
+    shutil.copytree(ROOT / "content", target)
+    return content_variants.grow(target)
+
+
+@pytest.fixture(scope="module")
+def on_content(content_dir):
+    """Point the app at `content_dir` for the module's tests (as $TEAMROLES_CONTENT)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TEAMROLES_CONTENT", str(content_dir))
+        yield content_dir
