@@ -29,10 +29,10 @@ NEW_ACTIVITY = {
 NEW_BOX = {
     "id": "glue-code",
     "label": "Glue Code",
-    "x": 1,
-    "y": 280,
+    "x": 380,
+    "y": 270,
     "width": 60,
-    "height": 20,
+    "height": 30,
     "owner": "Dev",
     "what": "Code that only moves data between general-purpose packages.",
     "prone_to": ["Glue code"],
@@ -47,6 +47,15 @@ NEW_QUESTION = {
 }
 
 
+def _append_new(items: list, item: dict) -> None:
+    """Append `item`, with its id made unique among `items` (the content may have grown)."""
+    taken = {existing["id"] for existing in items}
+    new_id, n = item["id"], 2
+    while new_id in taken:
+        new_id, n = f"{item['id']}-{n}", n + 1
+    items.append({**item, "id": new_id})
+
+
 def _edit_yaml(path: Path, change) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(data)
@@ -55,13 +64,15 @@ def _edit_yaml(path: Path, change) -> None:
 
 def grow(content_dir: Path) -> Path:
     """Add one stage, activity, box and question to the content copy in `content_dir`."""
-    _edit_yaml(content_dir / "workflow.yaml", lambda d: d["stages"].append(NEW_STAGE))
+    _edit_yaml(content_dir / "workflow.yaml", lambda d: _append_new(d["stages"], NEW_STAGE))
     _edit_yaml(
-        content_dir / "responsibilities.yaml", lambda d: d["activities"].append(NEW_ACTIVITY)
+        content_dir / "responsibilities.yaml",
+        lambda d: _append_new(d["activities"], NEW_ACTIVITY),
     )
-    _edit_yaml(content_dir / "hidden_debt.yaml", lambda d: d["boxes"].append(NEW_BOX))
+    _edit_yaml(content_dir / "hidden_debt.yaml", lambda d: _append_new(d["boxes"], NEW_BOX))
     _edit_yaml(
-        content_dir / "quizzes" / "what-vs-how.yaml", lambda d: d["questions"].append(NEW_QUESTION)
+        content_dir / "quizzes" / "what-vs-how.yaml",
+        lambda d: _append_new(d["questions"], NEW_QUESTION),
     )
     return content_dir
 
