@@ -135,13 +135,21 @@ def axe_violations(page: Page) -> list[dict]:
     ]
 
 
+# Whether the app is drawn in its dark theme: a dark page background.
+_IS_DARK_JS = """() => getComputedStyle(document.querySelector('[data-testid=stApp]'))
+    .backgroundColor.match(/\\d+/g).slice(0, 3).map(Number)
+    .reduce((a, b) => a + b) / 3 < 128"""
+
+
 def is_dark(page: Page) -> bool:
     """Whether the app is drawn in its dark theme (a dark page background)."""
-    rgb = page.evaluate(
-        """() => getComputedStyle(document.querySelector('[data-testid=stApp]'))
-            .backgroundColor.match(/\\d+/g).slice(0, 3).map(Number)"""
-    )
-    return sum(rgb) / 3 < 128
+    return page.evaluate(_IS_DARK_JS)
+
+
+def wait_for_theme(page: Page, dark: bool, timeout: float = 10_000) -> None:
+    """Wait until the app is drawn dark (or light), e.g. after a choice in the app menu."""
+    expected = "true" if dark else "false"
+    page.wait_for_function(f"() => ({_IS_DARK_JS})() === {expected}", timeout=timeout)
 
 
 def save_screenshot(target: Page | Locator, name: str) -> None:

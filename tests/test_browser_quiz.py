@@ -19,6 +19,8 @@ QUIZ_ID = "who-does-this"
 SEED = 2718
 LENGTH = engine.RANDOM_LENGTH
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture
 def phone(chromium):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from teamroles.navigation import HOME, site_pages
 from teamroles.site import load_site
 from tests import browser
 
-ROOT = Path(__file__).resolve().parent.parent
-PAGES = site_pages(load_site(ROOT / "content"))
+PAGES = site_pages(load_site())  # what the test server shows: $TEAMROLES_CONTENT or content/
+
+pytestmark = pytest.mark.browser
 
 
 def url_of(server_url: str, url_path: str) -> str:
@@ -110,3 +111,24 @@ def test_every_page_shows_its_title_at_desktop_and_phone_size(chromium, server_u
         assert spec.title in heading(tab)
         browser.save_screenshot(tab, f"{spec.url_path}-{viewport}")
     context.close()
+
+
+def test_a_reader_picks_dark_or_light_from_the_app_menu(server_url, page):
+    """The main menu (top right) offers System, Light and Dark; the choice redraws the app."""
+    browser.open_page(page, server_url)
+    assert not browser.is_dark(page)  # the tab's system setting is light
+    menu = page.get_by_test_id("stMainMenuPopover")
+    for theme, dark in (("Dark", True), ("Light", False)):
+        page.get_by_role("button", name="Main menu").click()
+        choice = menu.get_by_role("menuitemradio", name=theme)
+        choice.click()
+        browser.wait_for_theme(page, dark=dark)
+        if menu.count():
+            page.keyboard.press("Escape")
+        expect(menu).to_have_count(0)
+        assert browser.axe_violations(page) == [], theme
+    page.get_by_role("button", name="Main menu").click()
+    expect(menu.get_by_role("menuitemradio")).to_contain_text(["System", "Light", "Dark"])
+    expect(menu.get_by_role("menuitemradio", name="Light")).to_have_attribute(
+        "aria-checked", "true"
+    )
