@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from teamroles.site import Site
 
 HOME = "home"
-SECTIONS = ("Start", "Roles", "See", "Practise", "Reference")
+SECTIONS = ("Start", "Roles", "See", "Practise", "Workshop", "Reference")
 SECTION_INVITATIONS = {
     "Roles": "Meet each role, one page at a time",
     "See": "Explore the diagrams",
     "Practise": "Test yourself",
+    "Workshop": "Quiz a whole room live, on their phones",
     "Reference": "Look up a term",
 }
 
@@ -43,6 +44,10 @@ FEATURE_PAGES: tuple[PageSpec, ...] = (
         "who-owns-what", "Who owns what", "app_pages/who_owns_what.py", "See", ":material/table:"
     ),
     PageSpec("quiz", "Quiz", "app_pages/quiz.py", "Practise", ":material/quiz:"),
+    PageSpec(
+        "workshop", "Run a workshop", "app_pages/workshop.py", "Workshop", ":material/co_present:"
+    ),
+    PageSpec("join", "Join a workshop", "app_pages/join.py", "Workshop", ":material/smartphone:"),
 )
 
 

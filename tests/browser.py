@@ -11,6 +11,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import axe_playwright_python
@@ -35,13 +37,38 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass
+class Server:
+    """A running `streamlit run`: its URL and its process (to kill it, say)."""
+
+    url: str
+    process: subprocess.Popen
+
+
 @contextlib.contextmanager
-def streamlit_server(content_dir: Path | None = None, app: str = "app.py"):
-    """Start `streamlit run <app>` on a free port; yield its URL; stop it."""
-    port = free_port()
-    env = dict(os.environ)
+def streamlit_server(
+    content_dir: Path | None = None, app: str = "app.py", env: dict[str, str] | None = None
+):
+    """Start `streamlit run <app>` on a free port; yield its URL; stop it.
+
+    `env` adds to (or overrides) the server's environment variables."""
+    with server_process(content_dir, app, env) as server:
+        yield server.url
+
+
+@contextlib.contextmanager
+def server_process(
+    content_dir: Path | None = None,
+    app: str = "app.py",
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+) -> Iterator[Server]:
+    """As `streamlit_server`, but yield the `Server`, process and all; `port` picks the
+    port (a restart on the same address), else a free one."""
+    port = port or free_port()
+    environment = {**os.environ, **(env or {})}
     if content_dir is not None:
-        env["TEAMROLES_CONTENT"] = str(content_dir)
+        environment["TEAMROLES_CONTENT"] = str(content_dir)
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             [
@@ -58,14 +85,14 @@ def streamlit_server(content_dir: Path | None = None, app: str = "app.py"):
                 "true",
             ],
             cwd=ROOT,
-            env=env,
+            env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(url, process, log)
-            yield url
+            yield Server(url, process)
         finally:
             process.terminate()
             try:

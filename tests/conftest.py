@@ -84,3 +84,8 @@ def on_content(content_dir):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TEAMROLES_CONTENT", str(content_dir))
         yield content_dir
+
+
+# The workshop-room fixtures: room_db_url, room_engine and room_service, each test
+# once on SQLite and once on PostgreSQL (see tests/room_fixtures.py).
+from tests.room_fixtures import room_db_url, room_engine, room_service  # noqa: E402, F401

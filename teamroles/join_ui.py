@@ -1,0 +1,276 @@
+"""A participant's page, `/join`, drawn for a phone: join with a nickname, then play.
+
+`/join?room=CODE` fills in the code. Joining puts the participant's secret token in
+the address (`&me=TOKEN`), so a reload, a phone that slept or a dropped connection
+comes back as the same person, with their answers. The live part is one
+`st.fragment` that asks for the room's state row every `POLL_SECONDS` and draws a
+few elements; what a question, an answer or a score needs is read once per host
+action (the state's `version`) and kept in the session. The timer stops once the
+room has ended.
+
+Nicknames are always shown as text: `st.text`, or Markdown escaped by
+`teamroles.textsafe.plain`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from teamroles import room_ui, ui, workshop
+from teamroles.room import NotParticipant, RoomError, RoomNotFound, RoomState
+from teamroles.textsafe import plain
+
+CODE_KEY, NICKNAME_KEY = "join_code", "join_nickname"
+JOIN_ERROR = "join_error"
+VIEW = "join_view"  # what this participant's screen needs, per room version
+ANSWER_ERROR = "join_answer_error"  # (room version, message) of a refused answer
+
+# Large answer buttons, full width, well over the 48 px tap target.
+PHONE_CSS = """<style>
+.st-key-room-choices button { min-height: 4rem; }
+.st-key-room-choices button [data-testid="stMarkdownContainer"] p {
+  font-size: 1.5rem !important; font-weight: 600;
+}
+.st-key-join-form button { min-height: 3rem; }
+.st-key-room-phone h1 { font-size: 1.6rem !important; padding-bottom: 0.25rem !important; }
+.st-key-room-phone .st-key-room-statement [data-testid="stMarkdownContainer"] p {
+  font-size: 1.4rem !important; font-weight: 600; line-height: 1.35;
+}
+.st-key-room-countdown [data-testid="stMarkdownContainer"] p {
+  font-size: 1.4rem !important; font-weight: 700; font-variant-numeric: tabular-nums;
+}
+</style>"""
+
+
+def page() -> None:
+    st.html(PHONE_CSS)
+    params = st.query_params
+    code = workshop.read_code(params.get(workshop.ROOM))
+    token = params.get(workshop.ME)
+    if code and token and participant_page(code, token):
+        return
+    join_form(code)
+
+
+# ---------------------------------------------------------------- joining
+
+
+def join_form(code: str | None) -> None:
+    st.title("Join a workshop")
+    st.markdown(
+        "Type the room code shown on the screen and pick a nickname. Questions appear "
+        "here when the facilitator starts; answer with one tap."
+    )
+    if CODE_KEY not in st.session_state or (code and not st.session_state[CODE_KEY]):
+        st.session_state[CODE_KEY] = code or ""
+    with st.container(key="join-form"), st.form("join", border=False, enter_to_submit=True):
+        st.text_input("Room code", max_chars=12, key=CODE_KEY, placeholder="For example K7MPQ")
+        st.text_input(
+            "Nickname",
+            max_chars=workshop.NICKNAME_MAX_CHARS,
+            key=NICKNAME_KEY,
+            placeholder="How the room will see you",
+        )
+        st.form_submit_button(
+            "Join", type="primary", icon=":material/login:", width="stretch", on_click=_join
+        )
+    error = st.session_state.pop(JOIN_ERROR, None)
+    if error:
+        st.error(plain(error), icon=":material/error:")
+    st.caption(
+        "Use a nickname, not your full name: it is all the room stores about you. "
+        + workshop.retention_sentence(workshop.retention_days())
+    )
+    ui.reading_links()
+
+
+def _join() -> None:
+    state = st.session_state
+    code = workshop.read_code(state.get(CODE_KEY))
+    if code is None:
+        state[JOIN_ERROR] = "Type the room code shown on the screen: letters and digits."
+        return
+    try:
+        joined = room_ui.service().join(code, state.get(NICKNAME_KEY) or "")
+    except RoomError as error:
+        state[JOIN_ERROR] = str(error)
+        return
+    except room_ui.DATABASE_TROUBLE:
+        state[JOIN_ERROR] = room_ui.DATABASE_DOWN_TEXT
+        return
+    state.pop(VIEW, None)
+    st.query_params.from_dict({workshop.ROOM: code, workshop.ME: joined.token})
+
+
+def _join_again() -> None:
+    st.session_state.pop(VIEW, None)
+    st.session_state[NICKNAME_KEY] = ""
+    code = st.query_params.get(workshop.ROOM)
+    st.query_params.from_dict({workshop.ROOM: code} if code else {})
+
+
+# ---------------------------------------------------------------- playing
+
+
+def participant_page(code: str, token: str) -> bool:
+    """The live screen; False (the join form follows) when the link is not a participant's."""
+    person = state = None
+    with room_ui.database_guard(retry=True):
+        try:
+            service = room_ui.service()
+            person = service.me(code, token)
+            state = service.state(code)
+        except NotParticipant as error:
+            room_ui.show_error(error, icon=":material/person_off:")
+            return False
+        except RoomNotFound as error:
+            room_ui.show_error(error)
+            return False
+    if person is None or state is None:
+        return True  # the database could not be reached: the guard said so and retries
+    st.set_page_config(page_title=f"Room {code}: {state.quiz_title}")
+    ticking = state.phase != "ended"
+    # run_every is fixed when the fragment is defined: a full rerun switches it off.
+    live = st.fragment(run_every=workshop.POLL_SECONDS if ticking else None)(_live)
+    live(code, token, person.nickname, ticking)
+    return True
+
+
+def _live(code: str, token: str, nickname: str, ticking: bool) -> None:
+    service = room_ui.service()
+    with room_ui.database_guard():
+        try:
+            state = service.state(code)  # the one row read on every tick
+        except RoomError:  # deleted meanwhile, say: the page says so, with no timer
+            st.rerun()
+        if (state.phase != "ended") != ticking:
+            st.rerun()
+        with st.container(key="room-phone"):
+            st.title(state.quiz_title, anchor=False)
+            st.text(f"{nickname} · Room {code}")
+            try:
+                view = _view(service, code, token, state)
+            except NotParticipant as error:
+                room_ui.show_error(error, icon=":material/person_off:")
+                st.button("Join again", on_click=_join_again, key="room_join_again")
+                return
+            if state.phase == "lobby":
+                _waiting(state)
+            elif state.phase == "question":
+                _question(state, view, code, token)
+            elif state.phase == "revealed":
+                _revealed(state, view)
+            else:
+                _ended(state, view)
+
+
+def _view(service, code: str, token: str, state: RoomState) -> dict:
+    """What this screen needs beyond the state row, read once per room version."""
+    key = (code, token, state.version)
+    view = st.session_state.get(VIEW)
+    if view is not None and view["key"] == key:
+        return view
+    view = {"key": key, "question": None, "mine": {}, "score": None}
+    if state.phase in ("question", "revealed"):
+        view["question"] = service.question(code, state.index)
+    if state.phase != "lobby":
+        view["mine"] = service.my_answers(code, token)
+    if state.phase in ("revealed", "ended"):
+        view["score"] = service.my_score(code, token)
+    st.session_state[VIEW] = view
+    return view
+
+
+def _waiting(state: RoomState) -> None:
+    st.subheader("You're in!", anchor=False)
+    st.info("Waiting for the host to start the quiz…", icon=":material/hourglass_top:")
+    st.caption("Keep this page open: the first question appears here by itself.")
+
+
+def _question(state: RoomState, view: dict, code: str, token: str) -> None:
+    question = view["question"]
+    mine = view["mine"].get(state.index)
+    left = workshop.seconds_left(state.deadline, datetime.now(UTC))
+    heading = f"Question {state.question_number} of {state.total}"
+    st.markdown(f"**{heading}**")
+    if left is not None:
+        with st.container(key="room-countdown"):
+            st.markdown(workshop.countdown_text(left))
+    with st.container(key="room-statement"):
+        st.markdown(question.statement)
+    closed = mine is None and left == 0
+    with st.container(key="room-choices"):
+        for i, choice in enumerate(question.choices):
+            st.button(
+                choice,
+                key=f"room_choice_{state.index}_{i}",
+                type="primary" if mine is not None and mine.choice == choice else "secondary",
+                disabled=mine is not None or closed,
+                width="stretch",
+                on_click=_answer,
+                args=(code, token, choice, state.version),
+            )
+    error = st.session_state.get(ANSWER_ERROR, (None, None))
+    error = error[1] if error[0] == state.version else None
+    if mine is not None:
+        st.success(
+            f"You answered **{plain(mine.choice)}**. Wait for the host to reveal the answer.",
+            icon=":material/lock:",
+        )
+    elif error:
+        st.warning(plain(error), icon=":material/warning:")
+    elif closed:
+        st.warning("Time's up for this question.", icon=":material/timer_off:")
+
+
+def _answer(code: str, token: str, choice: str, version: int) -> None:
+    try:
+        given = room_ui.service().answer(code, token, choice)
+    except RoomError as error:
+        st.session_state[ANSWER_ERROR] = (version, str(error))
+        st.session_state.pop(VIEW, None)
+        return
+    except room_ui.DATABASE_TROUBLE:
+        st.session_state[ANSWER_ERROR] = (version, room_ui.DATABASE_DOWN_TEXT)
+        return
+    view = st.session_state.get(VIEW)
+    if view is not None and view["key"] == (code, token, version):
+        view["mine"] = {**view["mine"], given.question_index: given}
+
+
+def _revealed(state: RoomState, view: dict) -> None:
+    question = view["question"]
+    mine = view["mine"].get(state.index)
+    st.markdown(f"**Question {state.question_number} of {state.total}**")
+    with st.container(key="room-statement"):
+        st.markdown(question.statement)
+    kind, text = workshop.verdict(
+        mine.choice if mine else None, mine.correct if mine else None, question.answer
+    )
+    if kind == "right":
+        st.success(text, icon=":material/check_circle:")
+    elif kind == "wrong":
+        st.error(text, icon=":material/cancel:")
+    else:
+        st.info(text, icon=":material/info:")
+    st.markdown(question.explanation)
+    _score(state, view, asked=state.question_number)
+    st.caption("The next question appears here when the host moves on.")
+
+
+def _score(state: RoomState, view: dict, asked: int) -> None:
+    score = view["score"]
+    if score is None:
+        return
+    points = score.points if state.speed_bonus else None
+    st.markdown(f"**{workshop.score_sentence(score.correct, asked, points)}**")
+
+
+def _ended(state: RoomState, view: dict) -> None:
+    st.subheader("The workshop is over", anchor=False)
+    asked = max(len(view["mine"]), state.question_number if state.index >= 0 else 0)
+    if asked:
+        _score(state, view, asked=asked)
+    st.markdown("Thank you for taking part!")

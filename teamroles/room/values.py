@@ -1,0 +1,137 @@
+"""What the room service hands to the pages: small frozen values, no database rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+Phase = Literal["lobby", "question", "revealed", "ended"]
+
+
+@dataclass(frozen=True)
+class CreatedRoom:
+    code: str
+    host_token: str
+
+
+@dataclass(frozen=True)
+class RoomState:
+    """One read of a room: everything a page needs to decide what to draw."""
+
+    code: str
+    quiz_id: str
+    quiz_title: str
+    choices: list[str]
+    phase: Phase
+    index: int  # the current question, 0-based; -1 in the lobby
+    total: int
+    version: int  # bumps on every host action: the cheap thing to poll
+    question_started_at: datetime | None
+    countdown_seconds: int | None
+    leaderboard: bool
+    speed_bonus: bool
+    max_participants: int
+    created_at: datetime
+
+    @property
+    def question_number(self) -> int:
+        return self.index + 1
+
+    @property
+    def deadline(self) -> datetime | None:
+        if self.question_started_at is None or not self.countdown_seconds:
+            return None
+        return self.question_started_at + timedelta(seconds=self.countdown_seconds)
+
+    @property
+    def is_last(self) -> bool:
+        """Whether the current question is the last one ("Next" then ends the room)."""
+        return self.index >= self.total - 1
+
+
+@dataclass(frozen=True)
+class RoomQuestion:
+    index: int
+    id: str
+    statement: str
+    choices: list[str]
+    answer: str
+    explanation: str
+    see: str | None
+    tags: list[str]
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    nickname: str
+    joined_at: datetime
+    removed: bool
+
+
+@dataclass(frozen=True)
+class Joined:
+    participant_id: int
+    token: str
+    nickname: str
+
+
+@dataclass(frozen=True)
+class MyAnswer:
+    question_index: int
+    choice: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One row of the leaderboard.
+
+    `points` is the number of correct answers, plus up to 0.5 per correct answer
+    for speed when the room has the speed bonus: a float, rounded to 2 places.
+    """
+
+    nickname: str
+    correct: int
+    points: float
+    answered: int
+
+    @property
+    def points_label(self) -> str:
+        """`3` or `3.25`: no `.0` when there is no bonus to show."""
+        return f"{self.points:g}"
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    index: int
+    id: str
+    statement: str
+    answer: str
+    answered: int
+    correct: int
+    counts: dict[str, int]
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+    @property
+    def share_correct(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class ConceptSummary:
+    tag: str
+    answered: int
+    correct: int
+
+    @property
+    def share_correct(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0

@@ -1,0 +1,110 @@
+"""Streamlit pieces both workshop pages share: the one RoomService, links, errors.
+
+`teamroles.workshop` decides; `workshop_ui` (the host) and `join_ui` (a participant)
+draw; this module opens the service and shows what goes wrong as sentences.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import streamlit as st
+from sqlalchemy import exc as sa_exc
+
+from teamroles import workshop
+from teamroles.room import RoomError, RoomService, open_service
+from teamroles.room import links as room_links
+from teamroles.room import store as room_store
+from teamroles.textsafe import plain
+
+# The database went away (a restart, a network hiccup): worth saying, and retrying.
+DATABASE_TROUBLE = (sa_exc.OperationalError, sa_exc.InterfaceError)
+DATABASE_URL_KEY = "room_database_url"
+DATABASE_DOWN_TEXT = (
+    "The room's database cannot be reached right now. This page tries again by itself; "
+    "if it keeps failing, tell the facilitator."
+)
+
+
+@st.cache_resource(show_spinner=False)
+def _open_service(url: str) -> RoomService:
+    return open_service(url)
+
+
+def secrets_url() -> str | None:
+    """`[connections.rooms] url` from `.streamlit/secrets.toml`, if there is one."""
+    try:
+        return st.secrets["connections"]["rooms"]["url"]
+    except (FileNotFoundError, KeyError, AttributeError, TypeError):
+        return None  # no secrets file (Streamlit raises), or no such entry
+
+
+def service() -> RoomService:
+    """The process's RoomService, for $TEAMROLES_DATABASE_URL, the secrets' URL or the
+    SQLite default (`teamroles.room.store.database_url`).
+
+    The URL is worked out once per session: the live views call this on every tick."""
+    url = st.session_state.get(DATABASE_URL_KEY)
+    if url is None:
+        url = st.session_state[DATABASE_URL_KEY] = room_store.database_url(secrets_url())
+    return _open_service(url)
+
+
+def app_base_url() -> str:
+    """The app's root URL as the browser sees it (behind a proxy too)."""
+    try:
+        page_url = st.context.url
+    except Exception:  # outside a browser session (AppTest): the fallback
+        page_url = None
+    current = st.session_state.get("nav")
+    url_path = current.current.url_path if current is not None else ""
+    return workshop.base_url(page_url, url_path)
+
+
+def join_url(code: str) -> str:
+    return room_links.join_url(app_base_url(), code)
+
+
+def host_url(code: str, host_token: str) -> str:
+    return room_links.host_url(app_base_url(), code, host_token)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def qr_png(url: str) -> bytes:
+    return room_links.qr_png(url)
+
+
+def show_error(error: Exception, icon: str = ":material/error:") -> None:
+    """A RoomError's sentence (it may quote a nickname: shown as text, never Markdown)."""
+    st.error(plain(str(error)), icon=icon)
+
+
+@contextlib.contextmanager
+def database_guard(retry: bool = False) -> Iterator[None]:
+    """Say so, instead of a traceback, when the database cannot be reached.
+
+    Inside a live fragment the next tick tries again; a page run (`retry=True`) sets a
+    timer that reruns the page a few seconds later."""
+    try:
+        yield
+    except DATABASE_TROUBLE:
+        st.warning(DATABASE_DOWN_TEXT, icon=":material/cloud_off:")
+        if retry:
+            st.session_state[RETRY_ARMED] = False
+            st.fragment(run_every=RETRY_SECONDS)(_retry)()
+
+
+RETRY_SECONDS = 5
+RETRY_ARMED = "room_retry_armed"
+
+
+def _retry() -> None:
+    """The first (inline) run arms it; the timer's run reruns the whole page."""
+    if st.session_state.get(RETRY_ARMED):
+        st.session_state.pop(RETRY_ARMED, None)
+        st.rerun()
+    st.session_state[RETRY_ARMED] = True
+
+
+__all__ = ["RoomError", "database_guard", "service", "show_error"]
