@@ -81,7 +81,7 @@ def join_form(code: str | None) -> None:
         st.error(plain(error), icon=":material/error:")
     st.caption(
         "Use a nickname, not your full name: it is all the room stores about you. "
-        + workshop.retention_sentence(workshop.retention_days())
+        + workshop.retention_notice()
     )
     ui.reading_links()
 

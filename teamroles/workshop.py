@@ -9,7 +9,6 @@ the host and participant screens show. `teamroles.workshop_ui` (host) and
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +16,8 @@ from datetime import datetime
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
+from teamroles.room.service import DEFAULT_MAX_PARTICIPANTS
+from teamroles.room.store import retention_days
 from teamroles.textsafe import plain
 
 # How often the host and participant views ask the database for news, in seconds.
@@ -28,9 +29,6 @@ ROOM, HOST, ME = "room", "host", "me"
 # Where the app runs when the browser does not say (AppTest, a script).
 FALLBACK_BASE_URL = "http://localhost:8501"
 
-RETENTION_ENV = "TEAMROLES_ROOM_RETENTION_DAYS"  # as in teamroles/room/store.py
-DEFAULT_RETENTION_DAYS = 30
-DEFAULT_MAX_PARTICIPANTS = 500
 NAMES_SHOWN = 60  # the most nicknames the projector lists
 NICKNAME_MAX_CHARS = 24  # the service refuses longer nicknames (BadNickname)
 MAX_COUNTDOWN_SECONDS = 600
@@ -83,14 +81,9 @@ LOCAL_LINK_WARNING = (
 )
 
 
-def retention_days(environ: dict[str, str] | None = None) -> int:
-    """How many days a room is kept before `room purge` deletes it: the store's setting,
-    $TEAMROLES_ROOM_RETENTION_DAYS (default 30), read as `teamroles.room.store` reads it."""
-    raw = (os.environ if environ is None else environ).get(RETENTION_ENV, "").strip()
-    try:
-        return max(int(raw), 0) if raw else DEFAULT_RETENTION_DAYS
-    except ValueError:
-        return DEFAULT_RETENTION_DAYS
+def retention_notice() -> str:
+    """What the pages say about deletion, from the setting `room purge` applies."""
+    return retention_sentence(retention_days())
 
 
 def retention_sentence(days: int) -> str:

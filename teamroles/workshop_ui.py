@@ -185,10 +185,7 @@ def create_page() -> None:
     error = st.session_state.pop(CREATE_ERROR, None)
     if error:
         st.error(plain(error), icon=":material/error:")
-    st.caption(
-        "Participants join with a nickname only. "
-        + workshop.retention_sentence(workshop.retention_days())
-    )
+    st.caption("Participants join with a nickname only. " + workshop.retention_notice())
     ui.reading_links()
 
 

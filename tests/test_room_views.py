@@ -108,14 +108,13 @@ def test_a_join_link_to_localhost_is_flagged(url, local):
     assert workshop.only_this_computer(url) is local
 
 
-def test_retention_is_read_like_the_store_reads_it(monkeypatch):
+def test_the_pages_say_the_retention_the_store_applies(monkeypatch):
     from teamroles.room import store
 
-    assert workshop.RETENTION_ENV == store.RETENTION_ENV
-    for value in ("", "7", "0", "soon", "-3"):
+    for value, days in (("", 30), ("7", 7), ("0", 0), ("soon", 30), ("-3", 0)):
         monkeypatch.setenv(store.RETENTION_ENV, value)
-        assert workshop.retention_days() == store.retention_days(), value
-    assert workshop.retention_days({}) == 30
+        assert store.retention_days() == days, value
+        assert workshop.retention_notice() == workshop.retention_sentence(days), value
     assert "kept for 30 days" in workshop.retention_sentence(30)
     assert "kept for 1 day " in workshop.retention_sentence(1)
     assert "then deleted" in workshop.retention_sentence(30)
