@@ -25,9 +25,8 @@ for section, items in role_page.sections(role):
             other = site.roles.get(handoff.role)
             ui.link(other.id, label=f"{other.title}: {handoff.what}", icon=other.icon)
     elif section.kind == "specialties":
-        for specialty in items:
-            st.subheader(specialty.name, anchor=specialty.anchor)
-            st.markdown(specialty.focus)
+        # One element: a Markdown heading gets the anchor `Specialty.anchor` names.
+        st.markdown("\n\n".join(f"### {item.name}\n\n{item.focus}" for item in items))
     elif section.kind == "misunderstandings":
         st.markdown(
             "\n\n".join(f"**Myth:** {item.myth}  \n**In fact:** {item.fact}" for item in items)

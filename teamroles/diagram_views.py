@@ -34,19 +34,23 @@ CHART_CSS = """<style>
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _journey_figure(version: str, _site: Site, current: str, highlight: str | None) -> go.Figure:
-    return journey_fig.journey_figure(_site.workflow, _site.roles, current, highlight)
+    return style.finished(
+        journey_fig.journey_figure(_site.workflow, _site.roles, current, highlight)
+    )
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _debt_figure(version: str, _site: Site, by_role: bool, selected: str | None) -> go.Figure:
-    return debt_fig.debt_figure(_site.debt_figure, _site.roles, by_role, selected)
+    return style.finished(debt_fig.debt_figure(_site.debt_figure, _site.roles, by_role, selected))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _matrix_figure(
     version: str, _site: Site, role: str | None, activities: tuple[str, ...]
 ) -> go.Figure:
-    return matrix_fig.matrix_figure(_site.responsibilities, _site.roles, role, activities)
+    return style.finished(
+        matrix_fig.matrix_figure(_site.responsibilities, _site.roles, role, activities)
+    )
 
 
 def _missing(site: Site, file_name: str) -> None:
@@ -66,8 +70,7 @@ def _chart(figure: go.Figure, key: str, alt: str, on_click=None) -> None:
 
 def _in_words(markdown: str) -> None:
     """The chart's text alternative, always shown: screen readers and print get it too."""
-    st.markdown("**The chart in words**")
-    st.markdown(markdown)
+    st.markdown(f"**The chart in words**\n\n{markdown}")
 
 
 def _selected_point(chart_key: str) -> str | None:
@@ -183,10 +186,11 @@ def _journey_body(site: Site, key: str, role_id: str | None, ticking: bool) -> N
         f"{len(workflow.loops)} loops back; stage {position + 1} is selected.",
         on_click=chart_clicked,
     )
+    details = journey_fig.stage_details(workflow, roles, current)
+    if highlight:
+        details = f"{journey_fig.role_in_journey(workflow, roles, highlight)}\n\n{details}"
     with st.container(key=f"{key}_details"):
-        if highlight:
-            st.markdown(journey_fig.role_in_journey(workflow, roles, highlight))
-        st.markdown(journey_fig.stage_details(workflow, roles, current))
+        st.markdown(details)
     _in_words(journey_fig.journey_text(workflow, roles))
 
 

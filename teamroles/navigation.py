@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from teamroles.site import Site
 
 HOME = "home"
+VISITED_MARK = "✓"
 SECTIONS = ("Start", "Roles", "See", "Practise", "Workshop", "Reference")
 SECTION_INVITATIONS = {
     "Roles": "Meet each role, one page at a time",
@@ -85,3 +86,21 @@ def first_page_of_each_section(pages: list[PageSpec]) -> list[PageSpec]:
     for page in pages:
         firsts.setdefault(page.section, page)
     return [firsts[section] for section in SECTION_INVITATIONS if section in firsts]
+
+
+def menu(pages: list[PageSpec], visited: set[str]) -> list[tuple[PageSpec, str]]:
+    """The navigation menu in reading order: each page with its title, visited ones marked.
+
+    One flat list: Streamlit 1.67 draws sections as a <div> inside its <ul>, which
+    axe-core reports as a WCAG violation; the pages' icons and order group them.
+    """
+    return [
+        (page, f"{page.title} {VISITED_MARK}" if page.url_path in visited else page.title)
+        for page in pages
+    ]
+
+
+def read_count(pages: list[PageSpec], visited: set[str]) -> str:
+    """How far this reader has got, shown under the menu."""
+    read = sum(page.url_path in visited for page in pages)
+    return f"Read {read} of {len(pages)} pages ({VISITED_MARK} = visited)."

@@ -1,14 +1,16 @@
 """All content of the app, loaded and validated together.
 
 `load_site` parses the content folder once per content version: it stats the
-files on every call (cheap) and parses again only when one was added, removed
-or changed, so an author sees an edit on the next rerun without a restart.
+files (at most once a second when the app asks) and parses again only when one
+was added, removed or changed, so an author sees an edit on the next rerun
+without a restart.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,10 +72,28 @@ def content_version(content_dir: Path) -> str:
     return str(hash(tuple(sorted(stats))))
 
 
-def load_site(content_dir: Path | None = None) -> Site:
-    """The site from `content_dir`, else $TEAMROLES_CONTENT, else the shipped content."""
-    content_dir = Path(content_dir or os.environ.get(CONTENT_ENV) or CONTENT_DIR).resolve()
-    return _parse_site(content_dir, content_version(content_dir))
+# content folder -> (when its files were last looked at, their fingerprint)
+_checked: dict[Path, tuple[float, str]] = {}
+
+
+def load_site(content_dir: Path | None = None, max_age: float = 0.0) -> Site:
+    """The site from `content_dir`, else $TEAMROLES_CONTENT, else the shipped content.
+
+    `max_age`: seconds a fingerprint of the files may be reused. The app passes one
+    second: every page run would otherwise stat every file, and each system call
+    lets another thread take the interpreter under load.
+    """
+    content_dir = _resolved(str(content_dir or os.environ.get(CONTENT_ENV) or CONTENT_DIR))
+    now = time.monotonic()
+    checked = _checked.get(content_dir)
+    if checked is None or now - checked[0] >= max_age:
+        checked = _checked[content_dir] = (now, content_version(content_dir))
+    return _parse_site(content_dir, checked[1])
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(content_dir: str) -> Path:
+    return Path(content_dir).resolve()
 
 
 @functools.lru_cache(maxsize=8)

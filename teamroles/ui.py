@@ -7,6 +7,9 @@ The rest of the package decides; this module only draws. Page scripts in
 
 from __future__ import annotations
 
+import base64
+import copy
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,18 +18,23 @@ import streamlit as st
 from teamroles.navigation import (
     HOME,
     SECTION_INVITATIONS,
-    SECTIONS,
     PageSpec,
     first_page_of_each_section,
+    menu,
     neighbours,
+    read_count,
     site_pages,
 )
 from teamroles.site import Site, load_site
 
-VISITED_MARK = "✓"
+CONTENT_CHECK_SECONDS = 1.0  # an author's edit shows within a second
+CARD_WIDTH = 330  # px: two cards side by side in the centred column, one on a phone
 MAX_PROBLEMS_SHOWN = 10  # on every page; the check command lists them all
 # A local file: a Material icon as page_icon makes the browser fetch it from Google.
 FAVICON = Path(__file__).resolve().parent.parent / "assets" / "favicon.png"
+# Encoded once: given a file path, set_page_config would read and register the file on
+# every run of every session.
+FAVICON_URL = "data:image/png;base64," + base64.b64encode(FAVICON.read_bytes()).decode()
 
 
 @dataclass
@@ -43,29 +51,54 @@ class Nav:
 
 
 def run_app() -> None:
-    """The entrypoint: build the navigation from content and run the chosen page."""
-    st.set_page_config(page_title="The Team", page_icon=str(FAVICON), layout="centered")
-    site = load_site()
+    """The entrypoint: build the navigation from content and run the chosen page.
+
+    The menu is Streamlit's own (`st.navigation`): one message per run, where a
+    sidebar of `st.page_link`s costs one element per page, and on a phone choosing
+    a page closes it. Pages this reader has visited carry a mark in their title.
+    """
+    site = load_site(max_age=CONTENT_CHECK_SECONDS)
     specs = site_pages(site)
+    visited = st.session_state.setdefault("visited_pages", set())
     pages = {
-        spec.url_path: st.Page(
-            spec.script,
-            title=spec.title,
-            icon=spec.icon,
-            url_path=None if spec.url_path == HOME else spec.url_path,
-            default=spec.url_path == HOME,
-        )
-        for spec in specs
+        spec.url_path: _page(spec.script, title, spec.icon, spec.url_path)
+        for spec, title in menu(specs, visited)
     }
-    chosen = st.navigation(list(pages.values()), position="hidden")
+    chosen = st.navigation(list(pages.values()))
     current = next(spec for spec in specs if pages[spec.url_path] is chosen)
+    st.set_page_config(page_title=page_title(current), page_icon=FAVICON_URL, layout="centered")
     nav = Nav(site, specs, pages, current)
     st.session_state["nav"] = nav
-    visited = st.session_state.setdefault("visited_pages", set())
     visited.add(current.url_path)
-    _sidebar(nav, visited)
+    with st.sidebar:
+        st.caption(read_count(specs, visited))
     _problems_banner(site)
     chosen.run()
+
+
+def page_title(spec: PageSpec) -> str:
+    """The browser tab's title: the page first, so that tabs and history read well."""
+    return "The Team" if spec.url_path == HOME else f"{spec.title} · The Team"
+
+
+def _page(script: str, title: str, icon: str | None, url_path: str) -> st.Page:
+    """A fresh page object per run, copied from one built once.
+
+    Building `st.Page` from a path resolves the path on disk each time; a copy
+    does not, and each run still gets its own object (st.navigation marks it).
+    """
+    return copy.copy(_page_template(script, title, icon, url_path))
+
+
+@functools.lru_cache(maxsize=512)
+def _page_template(script: str, title: str, icon: str | None, url_path: str) -> st.Page:
+    return st.Page(
+        script,
+        title=title,
+        icon=icon,
+        url_path=None if url_path == HOME else url_path,
+        default=url_path == HOME,
+    )
 
 
 def current_page() -> PageSpec:
@@ -79,26 +112,6 @@ def nav() -> Nav:
 def site() -> Site:
     """The content this run's navigation was built from."""
     return nav().site
-
-
-def _sidebar(nav: Nav, visited: set[str]) -> None:
-    with st.sidebar:
-        st.markdown("**The Team**")
-        read = sum(spec.url_path in visited for spec in nav.specs)
-        st.caption(f"Read {read} of {len(nav.specs)} pages ({VISITED_MARK} = visited).")
-        for section in SECTIONS:
-            specs = [spec for spec in nav.specs if spec.section == section]
-            if not specs:
-                continue
-            st.caption(section)
-            for spec in specs:
-                seen = spec.url_path in visited
-                st.page_link(
-                    nav.pages[spec.url_path],
-                    label=f"{spec.title} {VISITED_MARK}" if seen else spec.title,
-                    icon=spec.icon,
-                    help="Visited in this session" if seen else None,
-                )
 
 
 def _problems_banner(site: Site) -> None:
@@ -122,16 +135,16 @@ def reading_links() -> None:
     here = nav()
     previous, following = neighbours(here.specs, here.current.url_path)
     st.divider()
-    left, right = st.columns(2)
-    if previous:
-        with left:
+    # One row, not st.columns: a row is one container where columns are three.
+    align = "distribute" if previous and following else "right" if following else "left"
+    with st.container(horizontal=True, horizontal_alignment=align):
+        if previous:
             st.page_link(
                 here.pages[previous.url_path],
                 label=f"Previous: {previous.title}",
                 icon=":material/arrow_back:",
             )
-    if following:
-        with right:
+        if following:
             st.page_link(
                 here.pages[following.url_path],
                 label=f"Next: {following.title}",

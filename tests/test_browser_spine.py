@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
+from teamroles import ui
 from teamroles.navigation import HOME, site_pages
 from teamroles.site import load_site
 from tests import browser
@@ -39,9 +40,11 @@ def test_a_newcomer_follows_next_from_home_through_every_page(server_url, page):
     assert len(seen) == len(PAGES)
     for spec, title in zip(PAGES, seen, strict=True):
         assert spec.title in title
+    # Streamlit's own menu: every page left behind is marked visited.
+    menu = page.get_by_test_id("stSidebarNav")
+    for spec in PAGES[:-1]:
+        assert menu.get_by_role("link", name=f"{spec.title} ✓").count() == 1, spec.title
     sidebar = page.get_by_test_id("stSidebar")
-    for spec in PAGES:
-        assert sidebar.get_by_role("link", name=f"{spec.title} ✓").count() == 1
     assert f"Read {len(PAGES)} of {len(PAGES)} pages" in sidebar.inner_text()
 
 
@@ -52,6 +55,7 @@ def test_a_deep_link_is_the_first_request_on_a_fresh_server(chromium, spec):
         tab = context.new_page()
         browser.open_page(tab, url_of(fresh_url, spec.url_path))
         assert spec.title in heading(tab)
+        assert tab.title() == ui.page_title(spec)  # each tab and history entry says its page
         assert tab.get_by_test_id("stDialog").count() == 0
         assert "Page not found" not in tab.content()
         context.close()

@@ -344,3 +344,13 @@ def test_references_to_a_broken_role_point_at_the_broken_file(content_copy):
         assert named or "(see " in problem.message, problem
     broken = f"{site.path_of('roles/data-scientist.md')} has a problem"
     assert sum(broken in p.message for p in follow_ons) >= len(follow_ons) / 2
+
+
+def test_an_edit_is_seen_once_the_fingerprint_may_be_a_second_old(content_copy):
+    """The app reuses a fingerprint of the files for up to a second (ui.CONTENT_CHECK_SECONDS)."""
+    first = load_site(content_copy, max_age=60)
+    path = content_copy / "home.md"
+    path.write_text(path.read_text().replace(first.home.title, "Edited title"))
+    assert load_site(content_copy, max_age=60).home.title == first.home.title
+    assert load_site(content_copy, max_age=0).home.title == "Edited title"
+    assert load_site(content_copy, max_age=60).home.title == "Edited title"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 import yaml
 
@@ -374,3 +376,17 @@ def test_the_figures_package_never_imports_streamlit():
         "sys.exit('streamlit' in sys.modules)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])
+
+
+def test_a_finished_figure_sends_the_browser_exactly_what_the_figure_holds(site):
+    """The app serialises cached figures once (style.finished); the chart must not change."""
+    figures = [
+        journey_fig.journey_figure(site.workflow, site.roles, site.workflow.stages[-1].id, None),
+        debt_fig.debt_figure(site.debt_figure, site.roles, True, site.debt_figure.boxes[0].id),
+        matrix_fig.matrix_figure(site.responsibilities, site.roles, None, ()),
+    ]
+    for figure in figures:
+        finished = style.finished(figure)
+        sent = json.loads(pio.to_json(finished, validate=False))
+        assert sent == json.loads(pio.to_json(figure, validate=False))
+        assert json.loads(pio.to_json(finished, validate=False)) == sent  # and again

@@ -38,8 +38,10 @@ def _charts(at) -> int:
 
 def _in_words(at) -> str:
     """The text alternative: everything after the 'The chart in words' label."""
+    label = "**The chart in words**"
     values = [element.value for element in at.main.markdown]
-    return "\n".join(values[values.index("**The chart in words**") + 1 :])
+    start = next(i for i, value in enumerate(values) if value.startswith(label))
+    return "\n".join([values[start].removeprefix(label), *values[start + 1 :]])
 
 
 def test_the_journey_page_shows_its_chart_and_every_stage_in_words(app, site):

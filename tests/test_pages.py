@@ -7,11 +7,13 @@ copy grown by one of each thing (the `on_content` fixture).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from teamroles import role_page
+from teamroles.markdown_files import slugify
 from teamroles.navigation import SECTION_INVITATIONS, first_page_of_each_section, site_pages
 from teamroles.roles import Role
 from teamroles.site import load_site
@@ -35,10 +37,15 @@ def markdown(at) -> str:
 
 
 def headings(at) -> dict[str, str]:
-    """anchor -> text of every header and subheader on the page."""
+    """anchor -> text of every heading on the page: headers, subheaders and the
+    headings inside Markdown (the browser gives those the anchor `slugify` computes)."""
     found = {}
     for element in [*at.header, *at.subheader]:
         found[element.proto.anchor] = element.value
+    for element in at.main.markdown:
+        for line in element.value.splitlines():
+            if heading := re.match(r"#{1,6} (.+)", line):
+                found[slugify(heading[1])] = heading[1]
     return found
 
 
@@ -76,10 +83,10 @@ def test_home_shows_its_file_the_roles_the_journey_and_where_to_go_next(on_conte
     assert at.title[0].value == site.home.title
     text = markdown(at)
     assert f"**{site.home.summary}**" in text
-    assert site.home.body in [element.value for element in at.main.markdown]
-    subheaders = [element.value for element in at.subheader]
+    assert site.home.body in text
+    cards = headings(at).values()
     for role in site.roles:
-        assert any(role.title in subheader for subheader in subheaders), role.title
+        assert any(role.title in card for card in cards), role.title
         assert role.summary in text
         if role.key_question:
             assert role.key_question in text
@@ -117,7 +124,7 @@ def _role_expectations(role: Role, site) -> dict[str, list[tuple[str, str]]]:
         "receives_from": handoffs(role.receives_from),
         "hands_to": handoffs(role.hands_to),
         "specialties": [
-            pair for s in role.specialties for pair in (("subheader", s.name), ("block", s.focus))
+            pair for s in role.specialties for pair in (("heading", s.name), ("markdown", s.focus))
         ],
         "misunderstandings": [
             pair
@@ -152,7 +159,7 @@ def test_a_role_page_shows_every_section_of_its_file(shipped_app, role_id):
         "markdown": markdown(at),
         "block": [element.value for element in at.main.markdown],
         "info": " ".join(element.value for element in at.info),
-        "subheader": [element.value for element in at.subheader],
+        "heading": list(headings(at).values()),
         "link": main_links(at),
     }
     missing = []
@@ -181,17 +188,19 @@ def test_every_shipped_role_file_fills_the_sections_a_reader_relies_on():
 # ---------------------------------------------------------------- sidebar, glossary
 
 
-def test_the_sidebar_marks_the_pages_this_reader_has_visited():
+def test_the_menu_marks_the_pages_this_reader_has_visited():
     roles = list(SHIPPED.roles)
     at = open_app()
     open_url(at, roles[0].id)
     open_url(at, roles[-1].id)
-    labels = [link.label for link in at.sidebar.get("page_link")]
-    assert f"{roles[0].title} ✓" in labels
-    assert f"{roles[-1].title} ✓" in labels
-    assert roles[1].title in labels  # not visited, not marked
+    open_url(at, "glossary")
+    # What Streamlit's navigation menu is given (the browser test sees it drawn).
+    titles = {path: page.title for path, page in at.session_state["nav"].pages.items()}
+    assert titles[roles[0].id] == f"{roles[0].title} ✓"
+    assert titles[roles[-1].id] == f"{roles[-1].title} ✓"
+    assert titles[roles[1].id] == roles[1].title  # not visited, not marked
     total = len(site_pages(SHIPPED))
-    assert any(f"Read 3 of {total} pages" in caption.value for caption in at.sidebar.caption)
+    assert any(f"Read 4 of {total} pages" in caption.value for caption in at.sidebar.caption)
 
 
 def test_the_glossary_shows_every_term_and_search_narrows_them():
@@ -246,7 +255,9 @@ def test_a_new_role_file_appears_as_a_page(monkeypatch, content_copy):
         "---\ntitle: UX Designer\nsummary: Makes it usable.\norder: 5\n---\nOwns usability.\n"
     )
     at = open_app(monkeypatch, content_copy)
-    assert "UX Designer" in link_labels(at)
+    menu = {path: page.title for path, page in at.session_state["nav"].pages.items()}
+    assert menu["ux-designer"] == "UX Designer"
+    assert "About the UX Designer" in link_labels(at)
     at = open_url(at, "ux-designer")
     assert at.title[0].value == "UX Designer"
     assert "**Makes it usable.**" in markdown(at)

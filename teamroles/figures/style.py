@@ -26,6 +26,26 @@ RIGHT_COLOUR, WRONG_COLOUR = "#0072B2", "#E69F00"
 CHART_CONFIG = {"displayModeBar": False, "scrollZoom": False, "responsive": True}
 
 
+class FinishedFigure(go.Figure):
+    """A figure that will not change again, so it is turned into a dict only once.
+
+    `st.plotly_chart` calls `to_dict()` on every run, which walks and copies the
+    whole figure; a cached figure drawn by many sessions pays that once.
+    """
+
+    def to_dict(self) -> dict:
+        cached = self.__dict__.get("_finished_dict")
+        if cached is None:
+            cached = super().to_dict()
+            self.__dict__["_finished_dict"] = cached
+        return cached
+
+
+def finished(figure: go.Figure) -> FinishedFigure:
+    """The figure, serialised once from now on; do not change it afterwards."""
+    return FinishedFigure(figure)
+
+
 def short_name(role: Role) -> str:
     """The role's shortest everyday name: its first alias (PM, DS, Dev, QA)."""
     return role.aliases[0] if role.aliases else role.title
