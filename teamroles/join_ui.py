@@ -2,11 +2,15 @@
 
 `/join?room=CODE` fills in the code. Joining puts the participant's secret token in
 the address (`&me=TOKEN`), so a reload, a phone that slept or a dropped connection
-comes back as the same person, with their answers. The live part is one
-`st.fragment` that asks for the room's state row every `POLL_SECONDS` and draws a
-few elements; what a question, an answer or a score needs is read once per host
-action (the state's `version`) and kept in the session. The timer stops once the
-room has ended.
+comes back as the same person, with their answers.
+
+A room of 200 phones waits most of the time, so waiting must cost almost nothing:
+the screen is drawn by a page run, once per host action (the room's `version`), and
+a small timer fragment (`_watch`, every `PARTICIPANT_POLL_SECONDS`) only compares
+the room's version, read from the service's shared cache, with the one drawn. It
+draws nothing (the countdown only, during a timed question) and reruns the page
+when the host has acted. A tap on an answer reruns only the answer fragment. The
+timer stops once the room has ended.
 
 Nicknames are always shown as text: `st.text`, or Markdown escaped by
 `teamroles.textsafe.plain`.
@@ -26,6 +30,7 @@ CODE_KEY, NICKNAME_KEY = "join_code", "join_nickname"
 JOIN_ERROR = "join_error"
 VIEW = "join_view"  # what this participant's screen needs, per room version
 ANSWER_ERROR = "join_answer_error"  # (room version, message) of a refused answer
+CLOSED_DRAWN = "join_closed_drawn"  # the room version whose time-up screen was drawn
 
 # Large answer buttons, full width, well over the 48 px tap target.
 PHONE_CSS = """<style>
@@ -131,39 +136,47 @@ def participant_page(code: str, token: str) -> bool:
     if person is None or state is None:
         return True  # the database could not be reached: the guard said so and retries
     st.set_page_config(page_title=f"Room {code}: {state.quiz_title}")
-    ticking = state.phase != "ended"
-    # run_every is fixed when the fragment is defined: a full rerun switches it off.
-    live = st.fragment(run_every=workshop.POLL_SECONDS if ticking else None)(_live)
-    live(code, token, person.nickname, ticking)
+    with st.container(key="room-phone"):
+        st.title(state.quiz_title, anchor=False)
+        st.text(f"{person.nickname} · Room {code}")
+        if state.phase != "ended":
+            # run_every is fixed when the fragment is defined: the page run that
+            # draws the ended room defines it without a timer.
+            watch = st.fragment(run_every=workshop.PARTICIPANT_POLL_SECONDS)(_watch)
+            watch(code, state.version, state.deadline if state.phase == "question" else None)
+        try:
+            view = _view(service, code, token, state)
+        except NotParticipant as error:
+            room_ui.show_error(error, icon=":material/person_off:")
+            st.button("Join again", on_click=_join_again, key="room_join_again")
+            return True
+        if state.phase == "lobby":
+            _waiting(state)
+        elif state.phase == "question":
+            _question(state, code, token)
+        elif state.phase == "revealed":
+            _revealed(state, view)
+        else:
+            _ended(state, view)
     return True
 
 
-def _live(code: str, token: str, nickname: str, ticking: bool) -> None:
-    service = room_ui.service()
-    with room_ui.database_guard():
+def _watch(code: str, version: int, deadline: datetime | None) -> None:
+    """Every few seconds: has the host acted? Then draw the page again; else (almost) nothing."""
+    with room_ui.database_guard():  # the next tick tries again
         try:
-            state = service.state(code)  # the one row read on every tick
-        except RoomError:  # deleted meanwhile, say: the page says so, with no timer
+            state = room_ui.service().state(code, max_age=workshop.STATE_MAX_AGE_SECONDS)
+        except RoomError:  # deleted meanwhile, say: the page run says so
             st.rerun()
-        if (state.phase != "ended") != ticking:
+        if state.version != version:
             st.rerun()
-        with st.container(key="room-phone"):
-            st.title(state.quiz_title, anchor=False)
-            st.text(f"{nickname} · Room {code}")
-            try:
-                view = _view(service, code, token, state)
-            except NotParticipant as error:
-                room_ui.show_error(error, icon=":material/person_off:")
-                st.button("Join again", on_click=_join_again, key="room_join_again")
-                return
-            if state.phase == "lobby":
-                _waiting(state)
-            elif state.phase == "question":
-                _question(state, view, code, token)
-            elif state.phase == "revealed":
-                _revealed(state, view)
-            else:
-                _ended(state, view)
+        if deadline is not None:
+            left = workshop.seconds_left(deadline, datetime.now(UTC))
+            if left == 0 and st.session_state.get(CLOSED_DRAWN) != version:
+                st.session_state[CLOSED_DRAWN] = version
+                st.rerun()  # once: the answer buttons close
+            with st.container(key="room-countdown"):
+                st.markdown(workshop.countdown_text(left))
 
 
 def _view(service, code: str, token: str, state: RoomState) -> dict:
@@ -189,17 +202,20 @@ def _waiting(state: RoomState) -> None:
     st.caption("Keep this page open: the first question appears here by itself.")
 
 
-def _question(state: RoomState, view: dict, code: str, token: str) -> None:
-    question = view["question"]
-    mine = view["mine"].get(state.index)
-    left = workshop.seconds_left(state.deadline, datetime.now(UTC))
-    heading = f"Question {state.question_number} of {state.total}"
-    st.markdown(f"**{heading}**")
-    if left is not None:
-        with st.container(key="room-countdown"):
-            st.markdown(workshop.countdown_text(left))
+def _question(state: RoomState, code: str, token: str) -> None:
+    st.markdown(f"**Question {state.question_number} of {state.total}**")
     with st.container(key="room-statement"):
-        st.markdown(question.statement)
+        st.markdown(st.session_state[VIEW]["question"].statement)
+    st.fragment(_choices)(state, code, token)
+
+
+def _choices(state: RoomState, code: str, token: str) -> None:
+    """The answer buttons: a tap reruns only this fragment."""
+    view = st.session_state.get(VIEW)
+    if view is None or view["key"] != (code, token, state.version):
+        st.rerun()  # the answer was refused because the room moved on: draw it anew
+    question, mine = view["question"], view["mine"].get(state.index)
+    left = workshop.seconds_left(state.deadline, datetime.now(UTC))
     closed = mine is None and left == 0
     with st.container(key="room-choices"):
         for i, choice in enumerate(question.choices):

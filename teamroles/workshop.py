@@ -20,8 +20,15 @@ from teamroles.room.service import DEFAULT_MAX_PARTICIPANTS
 from teamroles.room.store import retention_days
 from teamroles.textsafe import plain
 
-# How often the host and participant views ask the database for news, in seconds.
+# How often the host's view asks the database for news, in seconds.
 POLL_SECONDS = 1.5
+# How often a participant's phone asks whether the host has acted. Each tick is a
+# script run on the server: 200 phones at 2 s are 100 small runs a second
+# (docs/performance.md), and the next question reaches a phone within about 2 s.
+PARTICIPANT_POLL_SECONDS = 2.0
+# How old a room's state may be when a phone's tick reads it: 200 ticks share one
+# database read per room this often. Host actions on this server clear it at once.
+STATE_MAX_AGE_SECONDS = 0.25
 # Streamlit page paths of the two pages (see teamroles/navigation.py).
 WORKSHOP_PATH, JOIN_PATH = "workshop", "join"
 # Query parameters: the room's code, the host's secret, the participant's secret.

@@ -549,3 +549,22 @@ def test_purge_deletes_only_rooms_older_than_the_retention(room_service, room_en
             room_service.state(gone.code)
     assert _rows(room_engine, answers, old.code) == 0
     assert _orphans(room_engine) == 0
+
+
+def test_the_phones_shared_state_is_fresh_after_a_host_action_here_and_soon_after_one_elsewhere(
+    room_service, room_engine
+):
+    """Phones' timers read the state with a max_age (workshop.STATE_MAX_AGE_SECONDS)."""
+    room = _room(room_service)
+    other_server = RoomService(room_engine, QUIZZES)
+    seen = room_service.state(room.code, max_age=60)
+    assert seen.phase == "lobby"
+    room_service.start(room.code, room.host_token)  # the host, on this server
+    assert room_service.state(room.code, max_age=60).phase == "question"
+    other_server.reveal(room.code, room.host_token)  # the host, on another server
+    assert room_service.state(room.code, max_age=60).phase == "question"  # not yet seen here
+    assert room_service.state(room.code, max_age=0).phase == "revealed"
+    assert room_service.state(room.code, max_age=60).phase == "revealed"
+    assert room_service.delete_room(room.code)
+    with pytest.raises(RoomNotFound):
+        room_service.state(room.code, max_age=60)

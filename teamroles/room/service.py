@@ -20,6 +20,7 @@ import csv
 import io
 import secrets
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -117,6 +118,8 @@ class RoomService:
     def __init__(self, engine: Engine, quizzes: QuizSource | None = None):
         self.engine = engine
         self._quiz_source: QuizSource = site_quizzes if quizzes is None else quizzes
+        # code -> (when read, state): shared by every session of this process
+        self._states: dict[str, tuple[float, RoomState]] = {}
 
     # --- plumbing ---------------------------------------------------------------
 
@@ -286,10 +289,24 @@ class RoomService:
             return CreatedRoom(code, host_token)
         raise RoomError("No free room code was found: please try again.")
 
-    def state(self, code: str) -> RoomState:
+    def state(self, code: str, max_age: float = 0.0) -> RoomState:
+        """The room's state row. `max_age`: seconds a state read by another caller in
+        this process may be reused (the phones' timers); this service's own changes
+        to a room clear it, so only other servers' changes can wait that long."""
         code = normalize_code(code)
+        if max_age > 0:
+            cached = self._states.get(code)
+            if cached is not None and time.monotonic() - cached[0] < max_age:
+                return cached[1]
+        read_at = time.monotonic()
         with self._read() as connection:
-            return self._state(self._room(connection, code))
+            state = self._state(self._room(connection, code))
+        self._states[code] = (read_at, state)
+        return state
+
+    def _changed(self, code: str) -> None:
+        """This service changed the room: the next state() reads it again."""
+        self._states.pop(code, None)
 
     def check_host(self, code: str, host_token: str | None) -> RoomState:
         code = normalize_code(code)
@@ -328,7 +345,9 @@ class RoomService:
                 .where(*conditions)
                 .values(version=rooms.c.version + 1, **values(room, index, now))
             )
-            return self._state(self._room(connection, code))
+            state = self._state(self._room(connection, code))
+        self._changed(code)  # once committed
+        return state
 
     def start(self, code: str, host_token: str | None, at_index: int | None = None) -> RoomState:
         """Lobby -> question 1."""
@@ -391,6 +410,7 @@ class RoomService:
                 .where(participants.c.id == participant_id)
                 .values(removed=True)
             )
+        self._changed(code)
 
     # --- the participants -------------------------------------------------------
 
@@ -693,6 +713,7 @@ class RoomService:
         code = normalize_code(code)
         with self._write() as connection:
             result = connection.execute(rooms.delete().where(rooms.c.code == code))
+        self._changed(code)
         return result.rowcount > 0
 
     def purge(self, older_than_days: int | None = None) -> int:
@@ -704,6 +725,7 @@ class RoomService:
         with self._write() as connection:
             cutoff = database_now(connection) - timedelta(days=days)
             result = connection.execute(rooms.delete().where(rooms.c.created_at < cutoff))
+        self._states.clear()
         return result.rowcount
 
 
