@@ -164,8 +164,7 @@ def question_view(quiz: Quiz, attempt: engine.Attempt) -> None:
     question = quiz.question(attempt.current_id)
     number = attempt.cursor + 1
     with st.container(border=True):
-        st.markdown(f"**Question {number} of {attempt.total}**")
-        st.markdown(f"#### {question.statement}")
+        st.markdown(f"**Question {number} of {attempt.total}**\n\n#### {question.statement}")
     if attempt.stage == "question":
         key = f"quiz_confidence_{st.session_state.get(RUN, 0)}_{attempt.cursor}"
         st.radio(
@@ -176,14 +175,16 @@ def question_view(quiz: Quiz, attempt: engine.Attempt) -> None:
             horizontal=True,
         )
         st.markdown("**Your answer:**")
-        for column, choice in zip(st.columns(len(quiz.choices)), quiz.choices, strict=True):
-            column.button(
-                choice,
-                key=f"quiz_answer_{choice}",
-                on_click=_answer,
-                args=(quiz, choice, key),
-                width="stretch",
-            )
+        # One row that shares its width: one container, where st.columns sends one per choice.
+        with st.container(horizontal=True, key="quiz-choices"):
+            for choice in quiz.choices:
+                st.button(
+                    choice,
+                    key=f"quiz_answer_{choice}",
+                    on_click=_answer,
+                    args=(quiz, choice, key),
+                    width="stretch",
+                )
         return
     feedback(quiz, attempt)
 

@@ -7,6 +7,7 @@ draw; this module opens the service and shows what goes wrong as sentences.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
 
 import streamlit as st
@@ -27,8 +28,12 @@ DATABASE_DOWN_TEXT = (
 )
 
 
-@st.cache_resource(show_spinner=False)
+@functools.lru_cache(maxsize=8)
 def _open_service(url: str) -> RoomService:
+    """One service (one connection pool) per database URL for the whole process.
+
+    A plain cache: every phone's timer asks for it, and st.cache_resource hashes
+    its arguments on each call."""
     return open_service(url)
 
 

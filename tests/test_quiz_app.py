@@ -33,9 +33,14 @@ def start(at, quiz_id: str, length: str):
 
 
 def shown_statement(at) -> str:
-    headings = [m.value for m in at.markdown if m.value.startswith("#### ")]
+    headings = [
+        line.removeprefix("#### ")
+        for m in at.markdown
+        for line in m.value.splitlines()
+        if line.startswith("#### ")
+    ]
     assert len(headings) == 1, headings
-    return headings[0].removeprefix("#### ")
+    return headings[0]
 
 
 def shown_question(at, quiz):
