@@ -11,7 +11,7 @@ query = st.text_input("Search the glossary", placeholder="for example: acceptanc
 terms = glossary.search(query)
 if not terms:
     st.info(f"No term matches “{query}”.")
-for term in terms:
-    st.subheader(term.term, anchor=term.anchor)
-    st.markdown(term.definition)
+# One element for all the terms; each Markdown heading gets the anchor `Term.anchor` names.
+if terms:
+    st.markdown("\n\n".join(f"### {term.term}\n\n{term.definition}" for term in terms))
 ui.reading_links()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from teamroles import ui
 from teamroles.figures import debt as debt_fig
 from teamroles.figures import journey as journey_fig
 from teamroles.figures import matrix as matrix_fig
@@ -19,6 +20,7 @@ from teamroles.roles import Role
 from teamroles.site import Site
 
 PLAY_SECONDS = 2.5
+NO_STAGE = ""  # the journey with no stage selected
 # Plotly's own text grey is too faint for small text (3.8:1); the page's text colour
 # (`currentColor`) follows the light or dark theme. The debt figure's box labels
 # shrink on a phone so they fit their boxes.
@@ -61,9 +63,11 @@ def _missing(site: Site, file_name: str) -> None:
     )
 
 
-def _chart(figure: go.Figure, key: str, alt: str, on_click=None) -> None:
-    """A diagram with our style; `on_click` makes its points selectable."""
-    st.html(CHART_CSS)
+def _chart(figure: go.Figure, key: str, alt: str, on_click=None, css: bool = True) -> None:
+    """A diagram with our style; `on_click` makes its points selectable. `css=False`
+    when a chart above it on the page has already drawn the style."""
+    if css:
+        st.html(CHART_CSS)
     clicks = {"on_select": on_click, "selection_mode": "points"} if on_click else {}
     st.plotly_chart(figure, key=f"diagram-{key}", config=style.CHART_CONFIG, alt=alt, **clicks)
 
@@ -287,8 +291,45 @@ def _matrix_body(site: Site, key: str, role_id: str | None) -> None:
 
 
 def role_diagrams(site: Site, role: Role) -> None:
-    """The journey with this role highlighted, and the matrix filtered to it."""
+    """The journey with this role highlighted, and the matrix filtered to it.
+
+    Drawn still, without the diagram pages' controls, with a link to each page
+    that has them: a role page is read far more often than it is explored, and
+    each control is one more element on every run (docs/performance.md).
+    """
     st.header("Where this role takes part", anchor="diagrams")
-    journey(site, key=f"{role.id}_journey", role_id=role.id)
+    workflow = site.workflow
+    if workflow is None:
+        _missing(site, "workflow.yaml")
+    else:
+        _chart(
+            _journey_figure(site.version, site, NO_STAGE, role.id),
+            f"{role.id}_journey",
+            alt=f"{workflow.title}: a flow chart of {len(workflow.stages)} stages; the stages "
+            f"where the {role.title} takes part are highlighted.",
+        )
+        _in_words(
+            f"{journey_fig.role_in_journey(workflow, site.roles, role.id)}\n\n"
+            f"{journey_fig.journey_text(workflow, site.roles)}"
+        )
+        _page_link("journey", "Step through the journey, stage by stage", ":material/route:")
     st.subheader("What this role owns", anchor="owns")
-    who_owns_what(site, key=f"{role.id}_matrix", role_id=role.id)
+    matrix = site.responsibilities
+    if matrix is None:
+        _missing(site, "responsibilities.yaml")
+        return
+    st.caption(matrix_fig.matrix_caption(matrix, site.roles, role.id, ()))
+    if matrix_fig.visible_activities(matrix, role.id, ()):
+        _chart(
+            _matrix_figure(site.version, site, role.id, ()),
+            f"{role.id}_matrix",
+            alt=f"A grid of the activities the {role.title} leads or contributes to; the "
+            "marker shows who leads, who contributes and who is kept informed.",
+            css=False,
+        )
+        _in_words(matrix_fig.matrix_text(matrix, site.roles, role.id, ()))
+    _page_link("who-owns-what", "Who owns what, for every role", ":material/table:")
+
+
+def _page_link(url_path: str, label: str, icon: str) -> None:
+    ui.link(url_path, label=label, icon=icon)

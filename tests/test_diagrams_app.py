@@ -196,6 +196,10 @@ def test_a_role_page_shows_its_journey_and_what_it_owns(app, site):
                 _captions(at)
             )
         assert _charts(at) == 1 + in_matrix  # the journey, and the matrix if the role is in it
+        # Still charts on a role page; the pages with the controls are one click away.
+        links = [link.proto.label for link in at.main.get("page_link")]
+        assert any(label.startswith("Step through the journey") for label in links), links
+        assert any(label.startswith("Who owns what") for label in links), links
 
 
 def test_a_broken_matrix_leaves_a_message_and_the_other_diagrams_work(monkeypatch, content_copy):
