@@ -14,24 +14,10 @@ st.title(f"{role.icon or ''} {role.title}".strip())
 st.markdown(f"**{role.summary}**")
 if role.key_question:
     st.info(f"The question this role answers: *{role.key_question}*", icon=":material/help:")
-st.markdown(role.body)
-
+st.markdown(role_page.text(role, site.roles))
 for section, items in role_page.sections(role):
-    st.header(section.heading, anchor=section.anchor)
-    if section.kind == "list":
-        st.markdown("\n".join(f"- {item}" for item in items))
-    elif section.kind == "handoffs":
-        for handoff in items:
-            other = site.roles.get(handoff.role)
-            ui.link(other.id, label=f"{other.title}: {handoff.what}", icon=other.icon)
-    elif section.kind == "specialties":
-        # One element: a Markdown heading gets the anchor `Specialty.anchor` names.
-        st.markdown("\n\n".join(f"### {item.name}\n\n{item.focus}" for item in items))
-    elif section.kind == "misunderstandings":
-        st.markdown(
-            "\n\n".join(f"**Myth:** {item.myth}  \n**In fact:** {item.fact}" for item in items)
-        )
-    elif section.kind == "related":
+    if section.kind == "related":
+        st.header(section.heading, anchor=section.anchor)
         for other in map(site.roles.get, items):
             ui.link(other.id, label=other.title, icon=other.icon)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from pydantic import Field
@@ -37,8 +38,21 @@ def read_markdown(path: Path) -> tuple[dict, str]:
 
 
 def slugify(text: str) -> str:
-    """The anchor Streamlit gives a heading: lower case, words joined by '-'."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """The anchor Streamlit's browser code gives a heading with this text.
+
+    Streamlit 1.67 uses `@sindresorhus/slugify`: possessives lose their apostrophe
+    ("customer's" -> "customers"), camel case splits ("DevOps" -> "dev-ops",
+    "MLOps" -> "ml-ops"), then every run of other characters becomes one '-'.
+    A browser test checks every anchor the content links to against the page.
+    """
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    text = text.encode("ascii", "ignore").decode().replace("&", " and ")
+    text = re.sub(r"([a-zA-Z\d]+)'([ts])(\s|$)", r"\1\2\3", text)
+    text = re.sub(r"([A-Z]{2,})(\d+)", r"\1 \2", text)
+    text = re.sub(r"([a-z\d]+)([A-Z]{2,})", r"\1 \2", text)
+    text = re.sub(r"([a-z\d])([A-Z])", r"\1 \2", text)
+    text = re.sub(r"([A-Z]+)([A-Z][a-rt-z\d]+)", r"\1 \2", text)
+    return re.sub(r"[^a-z\d]+", "-", text.lower()).strip("-")
 
 
 class TextPage(ContentModel):

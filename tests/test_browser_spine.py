@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from teamroles import ui
+from teamroles import role_page, ui
 from teamroles.navigation import HOME, site_pages
 from teamroles.site import load_site
 from tests import browser
@@ -136,3 +136,15 @@ def test_a_reader_picks_dark_or_light_from_the_app_menu(server_url, page):
     expect(menu.get_by_role("menuitemradio", name="Light")).to_have_attribute(
         "aria-checked", "true"
     )
+
+
+def test_every_anchor_the_content_links_to_is_a_heading_in_the_browser(server_url, page):
+    """Headings drawn inside Markdown get their ids from Streamlit's browser code;
+    `slugify` must compute the same ids, or the quiz's "read more" links land nowhere."""
+    site = load_site()
+    wanted = {role.id: set(role_page.anchors(role)) for role in site.roles}
+    wanted["glossary"] = {term.anchor for term in site.glossary.terms}
+    for url_path, anchors in wanted.items():
+        browser.open_page(page, url_of(server_url, url_path))
+        ids = set(page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)"))
+        assert anchors - ids == set(), url_path

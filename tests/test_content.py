@@ -10,6 +10,7 @@ import yaml
 
 from teamroles.__main__ import main
 from teamroles.content_model import UnknownId
+from teamroles.markdown_files import slugify
 from teamroles.navigation import site_pages
 from teamroles.site import EXPECTED_FILES, load_site
 from tests.content_variants import as_shipped
@@ -354,3 +355,17 @@ def test_an_edit_is_seen_once_the_fingerprint_may_be_a_second_old(content_copy):
     assert load_site(content_copy, max_age=60).home.title == first.home.title
     assert load_site(content_copy, max_age=0).home.title == "Edited title"
     assert load_site(content_copy, max_age=60).home.title == "Edited title"
+
+
+@pytest.mark.parametrize(
+    ("heading", "anchor"),
+    [
+        ("DevOps", "dev-ops"),
+        ("MLOps", "ml-ops"),
+        ("The customer's voice on the team", "the-customers-voice-on-the-team"),
+        ("Iteration (phased delivery)", "iteration-phased-delivery"),
+    ],
+)
+def test_an_anchor_is_what_the_browser_gives_the_heading(heading, anchor):
+    """As Streamlit's browser code does (the browser test checks every content anchor)."""
+    assert slugify(heading) == anchor

@@ -111,13 +111,13 @@ def _role_expectations(role: Role, site) -> dict[str, list[tuple[str, str]]]:
     titles = {r.id: r.title for r in site.roles}
 
     def handoffs(items):
-        return [("link", f"{titles[site.roles.get(h.role).id]}: {h.what}") for h in items]
+        return [("markdown", f"**{titles[site.roles.get(h.role).id]}**: {h.what}") for h in items]
 
     return {
         "title": [("title", role.title)],
         "summary": [("markdown", f"**{role.summary}**")],
         "key_question": [("info", role.key_question)] if role.key_question else [],
-        "body": [("block", role.body)],
+        "body": [("markdown", role.body)],
         "responsibilities": [("markdown", f"- {item}") for item in role.responsibilities],
         "measured_by": [("markdown", f"- {item}") for item in role.measured_by],
         "concerns": [("markdown", f"- {item}") for item in role.concerns],
@@ -157,7 +157,6 @@ def test_a_role_page_shows_every_section_of_its_file(shipped_app, role_id):
     where = {
         "title": at.title[0].value,
         "markdown": markdown(at),
-        "block": [element.value for element in at.main.markdown],
         "info": " ".join(element.value for element in at.info),
         "heading": list(headings(at).values()),
         "link": main_links(at),

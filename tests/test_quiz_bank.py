@@ -78,13 +78,13 @@ def test_the_tricky_cases_named_in_the_brief_are_answered_as_taught(site):
 
 
 def test_see_targets_name_the_section(site):
-    target = resolve_see("Dev#mlops", site.roles, site.glossary)
+    target = resolve_see("Dev#ml-ops", site.roles, site.glossary)
     assert (target.url_path, target.anchor, target.label) == (
         "dev-team",
-        "mlops",
+        "ml-ops",
         "Dev Team: MLOps",
     )
-    assert target.href == "/dev-team#mlops"
+    assert target.href == "/dev-team#ml-ops"
     glossary = resolve_see("glossary#verification", site.roles, site.glossary)
     assert (glossary.url_path, glossary.section) == ("glossary", "Verification")
     with pytest.raises(ValueError, match="no section 'nowhere'"):
