@@ -7,6 +7,9 @@ page, script runs per second and the median and 95th-percentile wait for one run
 ratios to the bare app. No timing is asserted anywhere: this is a measurement.
 
     .venv/bin/python bench/page_runs.py --sessions 50 --rounds 4
+
+The whole benchmark (page views, fragment clicks, bursts, the workshop room, cold start,
+against bare apps in the same run) is `.venv/bin/python -m bench` (bench/run.py).
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Benchmarks: measurements against a bare Streamlit app, never timed assertions."""
