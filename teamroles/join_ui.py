@@ -31,6 +31,7 @@ JOIN_ERROR = "join_error"
 VIEW = "join_view"  # what this participant's screen needs, per room version
 ANSWER_ERROR = "join_answer_error"  # (room version, message) of a refused answer
 CLOSED_DRAWN = "join_closed_drawn"  # the room version whose time-up screen was drawn
+ME_KEY = "join_me"  # ((code, token, room version), Person)
 
 # Large answer buttons, full width, well over the 48 px tap target.
 PHONE_CSS = """<style>
@@ -125,8 +126,9 @@ def participant_page(code: str, token: str) -> bool:
     with room_ui.database_guard(retry=True):
         try:
             service = room_ui.service()
-            person = service.me(code, token)
-            state = service.state(code)
+            # A host action sends every phone here at once: what they all read is shared.
+            state = service.state(code, max_age=workshop.STATE_MAX_AGE_SECONDS)
+            person = _me(service, code, token, state.version)
         except NotParticipant as error:
             room_ui.show_error(error, icon=":material/person_off:")
             return False
@@ -161,6 +163,15 @@ def participant_page(code: str, token: str) -> bool:
     return True
 
 
+def _me(service, code: str, token: str, version: int):
+    """Who this link belongs to, asked again whenever the room changes (a removal does)."""
+    key = (code, token, version)
+    known = st.session_state.get(ME_KEY)
+    if known is None or known[0] != key:
+        known = st.session_state[ME_KEY] = (key, service.me(code, token))
+    return known[1]
+
+
 def _watch(code: str, version: int, deadline: datetime | None) -> None:
     """Every few seconds: has the host acted? Then draw the page again; else (almost) nothing."""
     with room_ui.database_guard():  # the next tick tries again
@@ -187,11 +198,13 @@ def _view(service, code: str, token: str, state: RoomState) -> dict:
         return view
     view = {"key": key, "question": None, "mine": {}, "score": None}
     if state.phase in ("question", "revealed"):
-        view["question"] = service.question(code, state.index)
+        view["question"] = service.question(
+            code, state.index, max_age=workshop.SHARED_MAX_AGE_SECONDS
+        )
     if state.phase != "lobby":
         view["mine"] = service.my_answers(code, token)
     if state.phase in ("revealed", "ended"):
-        view["score"] = service.my_score(code, token)
+        view["score"] = service.my_score(code, token, max_age=workshop.SHARED_MAX_AGE_SECONDS)
     st.session_state[VIEW] = view
     return view
 

@@ -29,7 +29,7 @@ DATABASE_DOWN_TEXT = (
 
 
 @functools.lru_cache(maxsize=8)
-def _open_service(url: str) -> RoomService:
+def service_for(url: str) -> RoomService:
     """One service (one connection pool) per database URL for the whole process.
 
     A plain cache: every phone's timer asks for it, and st.cache_resource hashes
@@ -53,7 +53,7 @@ def service() -> RoomService:
     url = st.session_state.get(DATABASE_URL_KEY)
     if url is None:
         url = st.session_state[DATABASE_URL_KEY] = room_store.database_url(secrets_url())
-    return _open_service(url)
+    return service_for(url)
 
 
 def app_base_url() -> str:

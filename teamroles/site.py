@@ -72,6 +72,8 @@ def content_version(content_dir: Path) -> str:
     return str(hash(tuple(sorted(stats))))
 
 
+# How old the fingerprint may be when the app asks: an author's edit shows within a second.
+APP_MAX_AGE_SECONDS = 1.0
 # content folder -> (when its files were last looked at, their fingerprint)
 _checked: dict[Path, tuple[float, str]] = {}
 

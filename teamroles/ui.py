@@ -25,9 +25,8 @@ from teamroles.navigation import (
     read_count,
     site_pages,
 )
-from teamroles.site import Site, load_site
+from teamroles.site import APP_MAX_AGE_SECONDS, Site, load_site
 
-CONTENT_CHECK_SECONDS = 1.0  # an author's edit shows within a second
 CARD_WIDTH = 330  # px: two cards side by side in the centred column, one on a phone
 MAX_PROBLEMS_SHOWN = 10  # on every page; the check command lists them all
 # A local file: a Material icon as page_icon makes the browser fetch it from Google.
@@ -57,7 +56,7 @@ def run_app() -> None:
     sidebar of `st.page_link`s costs one element per page, and on a phone choosing
     a page closes it. Pages this reader has visited carry a mark in their title.
     """
-    site = load_site(max_age=CONTENT_CHECK_SECONDS)
+    site = load_site(max_age=APP_MAX_AGE_SECONDS)
     specs = site_pages(site)
     visited = st.session_state.setdefault("visited_pages", set())
     pages = {

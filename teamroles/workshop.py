@@ -29,6 +29,9 @@ PARTICIPANT_POLL_SECONDS = 2.0
 # How old a room's state may be when a phone's tick reads it: 200 ticks share one
 # database read per room this often. Host actions on this server clear it at once.
 STATE_MAX_AGE_SECONDS = 0.25
+# How long the phones share a question's text and the room's standings after a host
+# action (each is read once for the room, not once per phone).
+SHARED_MAX_AGE_SECONDS = 5.0
 # Streamlit page paths of the two pages (see teamroles/navigation.py).
 WORKSHOP_PATH, JOIN_PATH = "workshop", "join"
 # Query parameters: the room's code, the host's secret, the participant's secret.

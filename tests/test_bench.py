@@ -10,6 +10,7 @@ answers are in the database. Behaviour only, never timings: the numbers belong t
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -19,6 +20,14 @@ from bench.server import run_server
 from teamroles.room import open_service
 from teamroles.room.service import close_services
 from teamroles.site import load_site
+
+
+def run(coroutine) -> None:
+    """Run on a thread of its own: Playwright's sync API (the browser tests, earlier in
+    the same pytest process) leaves an event loop running on the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
 
 # Starts a Streamlit server: grouped with the browser tests, so that
 # `pytest -m "not browser"` stays the quick suite (see tests/conftest.py).
@@ -66,7 +75,7 @@ def test_a_quiz_answer_is_a_fragment_rerun_that_shows_the_verdict(app):
             for session in sessions:
                 await session.close()
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_participants_join_the_host_starts_timers_bring_the_question_answers_are_stored(app):
@@ -105,6 +114,6 @@ def test_participants_join_the_host_starts_timers_bring_the_question_answers_are
             for session in [host, *phones]:
                 await session.close()
 
-    asyncio.run(scenario())
+    run(scenario())
     stored = _stored_answers(service, created.code)
     assert stored == {(nickname, 0): quiz.choices[-1] for nickname in nicknames}

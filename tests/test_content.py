@@ -348,7 +348,7 @@ def test_references_to_a_broken_role_point_at_the_broken_file(content_copy):
 
 
 def test_an_edit_is_seen_once_the_fingerprint_may_be_a_second_old(content_copy):
-    """The app reuses a fingerprint of the files for up to a second (ui.CONTENT_CHECK_SECONDS)."""
+    """The app reuses a fingerprint of the files for up to a second (site.APP_MAX_AGE_SECONDS)."""
     first = load_site(content_copy, max_age=60)
     path = content_copy / "home.md"
     path.write_text(path.read_text().replace(first.home.title, "Edited title"))

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import streamlit
 
-from teamroles import workshop
+from teamroles import room_ui, workshop
 from teamroles.room import NotAccepting, RoomService, open_service
 from teamroles.site import load_site
 from tests.apptest import open_app, open_url, record_downloads
@@ -28,7 +28,7 @@ HTML_NICKNAME = "<svg onload=alert(1)>"  # 21 characters: the service takes at m
 def service(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'rooms.sqlite3'}"
     monkeypatch.setenv("TEAMROLES_DATABASE_URL", url)
-    return open_service(url)
+    return room_ui.service_for(url)  # the app's own: the host acts on the same server
 
 
 def new_room(service, **settings):

@@ -106,10 +106,10 @@ _STATE_COLUMNS = [column for column in rooms.c if column.name != "questions"]
 
 
 def site_quizzes() -> dict[str, Quiz]:
-    """The shipped (or $TEAMROLES_CONTENT) quizzes, read now: content edits are seen."""
-    from teamroles.site import load_site
+    """The shipped (or $TEAMROLES_CONTENT) quizzes: content edits are seen within a second."""
+    from teamroles.site import APP_MAX_AGE_SECONDS, load_site
 
-    return {quiz.id: quiz for quiz in load_site().quizzes}
+    return {quiz.id: quiz for quiz in load_site(max_age=APP_MAX_AGE_SECONDS).quizzes}
 
 
 class RoomService:
@@ -118,8 +118,12 @@ class RoomService:
     def __init__(self, engine: Engine, quizzes: QuizSource | None = None):
         self.engine = engine
         self._quiz_source: QuizSource = site_quizzes if quizzes is None else quizzes
-        # code -> (when read, state): shared by every session of this process
+        # Reads that many phones repeat, shared by every session of this process, for
+        # callers that pass a max_age: code -> (when read, state);
+        # (code, index) -> (when read, question); code -> (version, when, standings).
         self._states: dict[str, tuple[float, RoomState]] = {}
+        self._questions: dict[tuple[str, int], tuple[float, RoomQuestion]] = {}
+        self._scores: dict[str, tuple[int, float, dict[int, Standing]]] = {}
 
     # --- plumbing ---------------------------------------------------------------
 
@@ -307,17 +311,25 @@ class RoomService:
     def _changed(self, code: str) -> None:
         """This service changed the room: the next state() reads it again."""
         self._states.pop(code, None)
+        self._scores.pop(code, None)
 
     def check_host(self, code: str, host_token: str | None) -> RoomState:
         code = normalize_code(code)
         with self._read() as connection:
             return self._state(self._host_room(connection, code, host_token))
 
-    def question(self, code: str, index: int) -> RoomQuestion:
+    def question(self, code: str, index: int, max_age: float = 0.0) -> RoomQuestion:
+        """Question `index` of the room; `max_age` as for state()."""
         code = normalize_code(code)
+        cached = self._questions.get((code, index))
+        if max_age > 0 and cached is not None and time.monotonic() - cached[0] < max_age:
+            return cached[1]
+        read_at = time.monotonic()
         with self._read() as connection:
             room = self._room(connection, code, full=True)
-        return self._room_question(room, index, self._quizzes().get(room.quiz_id))[0]
+        question = self._room_question(room, index, self._quizzes().get(room.quiz_id))[0]
+        self._questions[(code, index)] = (read_at, question)
+        return question
 
     def _advance(
         self,
@@ -535,13 +547,27 @@ class RoomService:
             ).all()
         return {row.question_index: MyAnswer(*row) for row in rows}
 
-    def my_score(self, code: str, token: str | None) -> Standing:
+    def my_score(self, code: str, token: str | None, max_age: float = 0.0) -> Standing:
+        """This participant's standing. The whole room's standings are computed for it;
+        with a `max_age`, the phones of a room share them while the room's version
+        (answers are only taken before a reveal, which changes it) stays the same."""
         code = normalize_code(code)
         with self._read() as connection:
             person = self._participant(connection, code, token)
             room = self._room(connection, code)
-            standings = self._standings(connection, room)
-        return dict(standings)[person.id]
+            cached = self._scores.get(code)
+            if (
+                max_age > 0
+                and cached is not None
+                and cached[0] == room.version
+                and time.monotonic() - cached[1] < max_age
+                and person.id in cached[2]
+            ):
+                return cached[2][person.id]
+            read_at = time.monotonic()
+            standings = dict(self._standings(connection, room))
+        self._scores[code] = (room.version, read_at, standings)
+        return standings[person.id]
 
     # --- what the room sees -----------------------------------------------------
 
@@ -726,6 +752,7 @@ class RoomService:
             cutoff = database_now(connection) - timedelta(days=days)
             result = connection.execute(rooms.delete().where(rooms.c.created_at < cutoff))
         self._states.clear()
+        self._scores.clear()
         return result.rowcount
 
 
