@@ -4,13 +4,14 @@
 the address (`&me=TOKEN`), so a reload, a phone that slept or a dropped connection
 comes back as the same person, with their answers.
 
-A room of 200 phones waits most of the time, so waiting must cost almost nothing:
-the screen is drawn by a page run, once per host action (the room's `version`), and
-a small timer fragment (`_watch`, every `PARTICIPANT_POLL_SECONDS`) only compares
-the room's version, read from the service's shared cache, with the one drawn. It
-draws nothing (the countdown only, during a timed question) and reruns the page
-when the host has acted. A tap on an answer reruns only the answer fragment. The
-timer stops once the room has ended.
+A room of 200 phones waits most of the time, so a phone's timer must cost little:
+the screen is one fragment that reruns every `PARTICIPANT_POLL_SECONDS` and draws a
+few elements, reading only the room's state, which the process's sessions share for
+a quarter of a second (`RoomService.state(max_age=...)`). What a question, an answer
+or a score needs is read once per host action (the room's `version`), and the
+question and the standings once for the whole room. A host action therefore costs
+each phone one ordinary tick, not a page run, and a tap on an answer reruns only
+the screen. The timer stops once the room has ended.
 
 Nicknames are always shown as text: `st.text`, or Markdown escaped by
 `teamroles.textsafe.plain`.
@@ -30,7 +31,6 @@ CODE_KEY, NICKNAME_KEY = "join_code", "join_nickname"
 JOIN_ERROR = "join_error"
 VIEW = "join_view"  # what this participant's screen needs, per room version
 ANSWER_ERROR = "join_answer_error"  # (room version, message) of a refused answer
-CLOSED_DRAWN = "join_closed_drawn"  # the room version whose time-up screen was drawn
 ME_KEY = "join_me"  # ((code, token, room version), Person)
 
 # Large answer buttons, full width, well over the 48 px tap target.
@@ -43,6 +43,9 @@ PHONE_CSS = """<style>
 .st-key-room-phone h1 { font-size: 1.6rem !important; padding-bottom: 0.25rem !important; }
 .st-key-room-phone .st-key-room-statement [data-testid="stMarkdownContainer"] p {
   font-size: 1.4rem !important; font-weight: 600; line-height: 1.35;
+}
+.st-key-room-phone .st-key-room-statement [data-testid="stMarkdownContainer"] p:first-child {
+  font-size: 1rem !important; font-weight: 700;
 }
 .st-key-room-countdown [data-testid="stMarkdownContainer"] p {
   font-size: 1.4rem !important; font-weight: 700; font-variant-numeric: tabular-nums;
@@ -126,7 +129,6 @@ def participant_page(code: str, token: str) -> bool:
     with room_ui.database_guard(retry=True):
         try:
             service = room_ui.service()
-            # A host action sends every phone here at once: what they all read is shared.
             state = service.state(code, max_age=workshop.STATE_MAX_AGE_SECONDS)
             person = _me(service, code, token, state.version)
         except NotParticipant as error:
@@ -138,28 +140,10 @@ def participant_page(code: str, token: str) -> bool:
     if person is None or state is None:
         return True  # the database could not be reached: the guard said so and retries
     st.set_page_config(page_title=f"Room {code}: {state.quiz_title}")
-    with st.container(key="room-phone"):
-        st.title(state.quiz_title, anchor=False)
-        st.text(f"{person.nickname} · Room {code}")
-        if state.phase != "ended":
-            # run_every is fixed when the fragment is defined: the page run that
-            # draws the ended room defines it without a timer.
-            watch = st.fragment(run_every=workshop.PARTICIPANT_POLL_SECONDS)(_watch)
-            watch(code, state.version, state.deadline if state.phase == "question" else None)
-        try:
-            view = _view(service, code, token, state)
-        except NotParticipant as error:
-            room_ui.show_error(error, icon=":material/person_off:")
-            st.button("Join again", on_click=_join_again, key="room_join_again")
-            return True
-        if state.phase == "lobby":
-            _waiting(state)
-        elif state.phase == "question":
-            _question(state, code, token)
-        elif state.phase == "revealed":
-            _revealed(state, view)
-        else:
-            _ended(state, view)
+    ticking = state.phase != "ended"
+    # run_every is fixed when the fragment is defined: a full rerun switches it off.
+    live = st.fragment(run_every=workshop.PARTICIPANT_POLL_SECONDS if ticking else None)(_live)
+    live(code, token, person.nickname, ticking)
     return True
 
 
@@ -172,22 +156,32 @@ def _me(service, code: str, token: str, version: int):
     return known[1]
 
 
-def _watch(code: str, version: int, deadline: datetime | None) -> None:
-    """Every few seconds: has the host acted? Then draw the page again; else (almost) nothing."""
-    with room_ui.database_guard():  # the next tick tries again
+def _live(code: str, token: str, nickname: str, ticking: bool) -> None:
+    service = room_ui.service()
+    with room_ui.database_guard():
         try:
-            state = room_ui.service().state(code, max_age=workshop.STATE_MAX_AGE_SECONDS)
-        except RoomError:  # deleted meanwhile, say: the page run says so
+            state = service.state(code, max_age=workshop.STATE_MAX_AGE_SECONDS)
+        except RoomError:  # deleted meanwhile, say: the page says so, with no timer
             st.rerun()
-        if state.version != version:
+        if (state.phase != "ended") != ticking:
             st.rerun()
-        if deadline is not None:
-            left = workshop.seconds_left(deadline, datetime.now(UTC))
-            if left == 0 and st.session_state.get(CLOSED_DRAWN) != version:
-                st.session_state[CLOSED_DRAWN] = version
-                st.rerun()  # once: the answer buttons close
-            with st.container(key="room-countdown"):
-                st.markdown(workshop.countdown_text(left))
+        with st.container(key="room-phone"):
+            st.title(state.quiz_title, anchor=False)
+            st.text(f"{nickname} · Room {code}")  # a nickname is text, never Markdown
+            try:
+                view = _view(service, code, token, state)
+            except NotParticipant as error:
+                room_ui.show_error(error, icon=":material/person_off:")
+                st.button("Join again", on_click=_join_again, key="room_join_again")
+                return
+            if state.phase == "lobby":
+                _waiting(state)
+            elif state.phase == "question":
+                _question(state, view, code, token)
+            elif state.phase == "revealed":
+                _revealed(state, view)
+            else:
+                _ended(state, view)
 
 
 def _view(service, code: str, token: str, state: RoomState) -> dict:
@@ -210,25 +204,22 @@ def _view(service, code: str, token: str, state: RoomState) -> dict:
 
 
 def _waiting(state: RoomState) -> None:
-    st.subheader("You're in!", anchor=False)
-    st.info("Waiting for the host to start the quiz…", icon=":material/hourglass_top:")
-    st.caption("Keep this page open: the first question appears here by itself.")
+    st.info(
+        "**You're in!** Waiting for the host to start the quiz…  \n"
+        "Keep this page open: the first question appears here by itself.",
+        icon=":material/hourglass_top:",
+    )
 
 
-def _question(state: RoomState, code: str, token: str) -> None:
-    st.markdown(f"**Question {state.question_number} of {state.total}**")
-    with st.container(key="room-statement"):
-        st.markdown(st.session_state[VIEW]["question"].statement)
-    st.fragment(_choices)(state, code, token)
-
-
-def _choices(state: RoomState, code: str, token: str) -> None:
-    """The answer buttons: a tap reruns only this fragment."""
-    view = st.session_state.get(VIEW)
-    if view is None or view["key"] != (code, token, state.version):
-        st.rerun()  # the answer was refused because the room moved on: draw it anew
-    question, mine = view["question"], view["mine"].get(state.index)
+def _question(state: RoomState, view: dict, code: str, token: str) -> None:
+    question = view["question"]
+    mine = view["mine"].get(state.index)
     left = workshop.seconds_left(state.deadline, datetime.now(UTC))
+    with st.container(key="room-statement"):
+        st.markdown(f"Question {state.question_number} of {state.total}\n\n{question.statement}")
+    if left is not None:
+        with st.container(key="room-countdown"):
+            st.markdown(workshop.countdown_text(left))
     closed = mine is None and left == 0
     with st.container(key="room-choices"):
         for i, choice in enumerate(question.choices):
@@ -272,9 +263,8 @@ def _answer(code: str, token: str, choice: str, version: int) -> None:
 def _revealed(state: RoomState, view: dict) -> None:
     question = view["question"]
     mine = view["mine"].get(state.index)
-    st.markdown(f"**Question {state.question_number} of {state.total}**")
     with st.container(key="room-statement"):
-        st.markdown(question.statement)
+        st.markdown(f"Question {state.question_number} of {state.total}\n\n{question.statement}")
     kind, text = workshop.verdict(
         mine.choice if mine else None, mine.correct if mine else None, question.answer
     )
@@ -284,22 +274,20 @@ def _revealed(state: RoomState, view: dict) -> None:
         st.error(text, icon=":material/cancel:")
     else:
         st.info(text, icon=":material/info:")
-    st.markdown(question.explanation)
-    _score(state, view, asked=state.question_number)
+    st.markdown(f"{question.explanation}\n\n{_score(state, view, asked=state.question_number)}")
     st.caption("The next question appears here when the host moves on.")
 
 
-def _score(state: RoomState, view: dict, asked: int) -> None:
+def _score(state: RoomState, view: dict, asked: int) -> str:
+    """The running score, in bold, as Markdown ("" before there is one)."""
     score = view["score"]
     if score is None:
-        return
+        return ""
     points = score.points if state.speed_bonus else None
-    st.markdown(f"**{workshop.score_sentence(score.correct, asked, points)}**")
+    return f"**{workshop.score_sentence(score.correct, asked, points)}**"
 
 
 def _ended(state: RoomState, view: dict) -> None:
-    st.subheader("The workshop is over", anchor=False)
     asked = max(len(view["mine"]), state.question_number if state.index >= 0 else 0)
-    if asked:
-        _score(state, view, asked=asked)
-    st.markdown("Thank you for taking part!")
+    score = _score(state, view, asked=asked) if asked else ""
+    st.markdown(f"### The workshop is over\n\n{score}\n\nThank you for taking part!")

@@ -167,7 +167,7 @@ def test_joining_shows_the_waiting_screen_and_puts_me_in_the_address(service):
     token = at.query_params["me"]
     assert at.query_params["room"] == room.code
     assert service.me(room.code, token).nickname == "Ann"
-    assert "You're in!" in [s.value for s in at.subheader]
+    assert "You're in!" in messages(at, "info")
     assert "Waiting for the host" in messages(at, "info")
     assert f"Ann · Room {room.code}" in texts(at)
 
@@ -178,7 +178,7 @@ def test_a_code_typed_by_hand_in_lower_case_with_spaces_works(service):
     at.text_input(key="join_code").input(f" {room.code.lower()[:2]} {room.code.lower()[2:]} ")
     at.text_input(key="join_nickname").input("Bo")
     at.button(key="FormSubmitter:join-Join").click().run()
-    assert "You're in!" in [s.value for s in at.subheader]
+    assert "You're in!" in messages(at, "info")
 
 
 @pytest.mark.parametrize("nickname", [HTML_NICKNAME, "**bold**", ":material/home: $x$"])
@@ -374,7 +374,7 @@ def test_end_asks_first_then_the_host_sees_the_results_and_downloads_every_answe
     assert [(r["nickname"], r["question_number"]) for r in rows] == [("Ann", "1")]
 
     ann.run()
-    assert "The workshop is over" in [s.value for s in ann.subheader]
+    assert "### The workshop is over" in "\n".join(m.value for m in ann.markdown)
 
 
 @pytest.fixture
