@@ -30,7 +30,7 @@ pytestmark = pytest.mark.browser
 QUIZ = next(quiz for quiz in load_site().quizzes if quiz.id == "what-vs-how")
 PROJECTOR = {"width": 1920, "height": 1080}
 PHONE = {"width": 375, "height": 812}
-# Live views poll every 1 s (host) and 2 s (phones); a busy 2-core machine runs four of them at once.
+# Live views poll every 1 s (host) and 2 s (phones); a busy 2-core machine runs four at once.
 LIVE = 20_000
 # An HTML nickname that runs script if it is ever drawn as HTML. The brief's
 # `<img src=x onerror=alert(1)>` has 28 characters and the service takes at most 24
