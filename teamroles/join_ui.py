@@ -141,9 +141,13 @@ def participant_page(code: str, token: str) -> bool:
         return True  # the database could not be reached: the guard said so and retries
     st.set_page_config(page_title=f"Room {code}: {state.quiz_title}")
     ticking = state.phase != "ended"
-    # run_every is fixed when the fragment is defined: a full rerun switches it off.
-    live = st.fragment(run_every=workshop.PARTICIPANT_POLL_SECONDS if ticking else None)(_live)
-    live(code, token, person.nickname, ticking)
+    with st.container(key="room-phone"):
+        # What never changes is drawn once, outside the timer's fragment.
+        st.title(state.quiz_title, anchor=False)
+        st.text(f"{person.nickname} · Room {code}")  # a nickname is text, never Markdown
+        # run_every is fixed when the fragment is defined: a full rerun switches it off.
+        live = st.fragment(run_every=workshop.PARTICIPANT_POLL_SECONDS if ticking else None)
+        live(_live)(code, token, ticking)
     return True
 
 
@@ -156,7 +160,7 @@ def _me(service, code: str, token: str, version: int):
     return known[1]
 
 
-def _live(code: str, token: str, nickname: str, ticking: bool) -> None:
+def _live(code: str, token: str, ticking: bool) -> None:
     service = room_ui.service()
     with room_ui.database_guard():
         try:
@@ -165,23 +169,20 @@ def _live(code: str, token: str, nickname: str, ticking: bool) -> None:
             st.rerun()
         if (state.phase != "ended") != ticking:
             st.rerun()
-        with st.container(key="room-phone"):
-            st.title(state.quiz_title, anchor=False)
-            st.text(f"{nickname} · Room {code}")  # a nickname is text, never Markdown
-            try:
-                view = _view(service, code, token, state)
-            except NotParticipant as error:
-                room_ui.show_error(error, icon=":material/person_off:")
-                st.button("Join again", on_click=_join_again, key="room_join_again")
-                return
-            if state.phase == "lobby":
-                _waiting(state)
-            elif state.phase == "question":
-                _question(state, view, code, token)
-            elif state.phase == "revealed":
-                _revealed(state, view)
-            else:
-                _ended(state, view)
+        try:
+            view = _view(service, code, token, state)
+        except NotParticipant as error:
+            room_ui.show_error(error, icon=":material/person_off:")
+            st.button("Join again", on_click=_join_again, key="room_join_again")
+            return
+        if state.phase == "lobby":
+            _waiting(state)
+        elif state.phase == "question":
+            _question(state, view, code, token)
+        elif state.phase == "revealed":
+            _revealed(state, view)
+        else:
+            _ended(state, view)
 
 
 def _view(service, code: str, token: str, state: RoomState) -> dict:
