@@ -63,11 +63,14 @@ def _missing(site: Site, file_name: str) -> None:
     )
 
 
-def _chart(figure: go.Figure, key: str, alt: str, on_click=None, css: bool = True) -> None:
-    """A diagram with our style; `on_click` makes its points selectable. `css=False`
-    when a chart above it on the page has already drawn the style."""
-    if css:
-        st.html(CHART_CSS)
+def chart_style() -> None:
+    """The charts' style, once per page, outside the diagrams' fragments: a click that
+    reruns a fragment then sends only what changed (docs/performance.md)."""
+    st.html(CHART_CSS)
+
+
+def _chart(figure: go.Figure, key: str, alt: str, on_click=None) -> None:
+    """A diagram; `on_click` makes its points selectable. The page draws `chart_style()`."""
     clicks = {"on_select": on_click, "selection_mode": "points"} if on_click else {}
     st.plotly_chart(figure, key=f"diagram-{key}", config=style.CHART_CONFIG, alt=alt, **clicks)
 
@@ -109,10 +112,12 @@ def journey(site: Site, key: str = "journey", role_id: str | None = None) -> Non
         _missing(site, "workflow.yaml")
         return
     ticking = st.session_state.get(f"{key}_playing", False)
+    chart_style()
     # run_every is fixed when the fragment is defined: a full rerun starts or stops it.
     st.fragment(run_every=PLAY_SECONDS if ticking else None)(_journey_body)(
         site, key, role_id, ticking
     )
+    _in_words(journey_fig.journey_text(site.workflow, site.roles))  # the same for every stage
 
 
 def _journey_body(site: Site, key: str, role_id: str | None, ticking: bool) -> None:
@@ -195,7 +200,6 @@ def _journey_body(site: Site, key: str, role_id: str | None, ticking: bool) -> N
         details = f"{journey_fig.role_in_journey(workflow, roles, highlight)}\n\n{details}"
     with st.container(key=f"{key}_details"):
         st.markdown(details)
-    _in_words(journey_fig.journey_text(workflow, roles))
 
 
 # ---------------------------------------------------------------- the debt figure
@@ -206,7 +210,14 @@ def hidden_debt(site: Site, key: str = "debt") -> None:
     if site.debt_figure is None:
         _missing(site, "hidden_debt.yaml")
         return
+    chart_style()
     st.fragment(_debt_body)(site, key)
+    content = site.debt_figure  # what follows is the same whichever box is picked
+    st.markdown(f"**{debt_fig.ml_code_share_sentence(content)}**")
+    # A link inside a caption is drawn at 60% opacity and fails the contrast check.
+    st.caption(f"{content.caption_quote} Figure after {content.citation} {content.layout_note}")
+    st.markdown(f"[Read the paper]({content.citation_url})")
+    _in_words(debt_fig.debt_text(content, site.roles))
 
 
 def _debt_body(site: Site, key: str) -> None:
@@ -235,14 +246,9 @@ def _debt_body(site: Site, key: str) -> None:
         f"each part is; {content.ml_code.label} is a tiny box in the middle.",
         on_click=chart_clicked,
     )
-    st.markdown(f"**{debt_fig.ml_code_share_sentence(content)}**")
-    # A link inside a caption is drawn at 60% opacity and fails the contrast check.
-    st.caption(f"{content.caption_quote} Figure after {content.citation} {content.layout_note}")
-    st.markdown(f"[Read the paper]({content.citation_url})")
     with st.container(key=f"{key}_details"):
         if selected:
             st.markdown(debt_fig.box_details(content, roles, selected))
-    _in_words(debt_fig.debt_text(content, roles))
 
 
 # ---------------------------------------------------------------- who owns what
@@ -253,6 +259,7 @@ def who_owns_what(site: Site, key: str = "matrix", role_id: str | None = None) -
     if site.responsibilities is None:
         _missing(site, "responsibilities.yaml")
         return
+    chart_style()
     st.fragment(_matrix_body)(site, key, role_id)
 
 
@@ -298,6 +305,7 @@ def role_diagrams(site: Site, role: Role) -> None:
     each control is one more element on every run (docs/performance.md).
     """
     st.header("Where this role takes part", anchor="diagrams")
+    chart_style()
     workflow = site.workflow
     if workflow is None:
         _missing(site, "workflow.yaml")
@@ -325,7 +333,6 @@ def role_diagrams(site: Site, role: Role) -> None:
             f"{role.id}_matrix",
             alt=f"A grid of the activities the {role.title} leads or contributes to; the "
             "marker shows who leads, who contributes and who is kept informed.",
-            css=False,
         )
         _in_words(matrix_fig.matrix_text(matrix, site.roles, role.id, ()))
     _page_link("who-owns-what", "Who owns what, for every role", ":material/table:")

@@ -63,9 +63,12 @@ def run_app() -> None:
         spec.url_path: _page(spec.script, title, spec.icon, spec.url_path)
         for spec, title in menu(specs, visited)
     }
+    # The favicon before the menu: given after it, the browser first fetches the current
+    # page's Material icon from Google as the favicon.
+    st.set_page_config(page_icon=FAVICON_URL, layout="centered")
     chosen = st.navigation(list(pages.values()))
     current = next(spec for spec in specs if pages[spec.url_path] is chosen)
-    st.set_page_config(page_title=page_title(current), page_icon=FAVICON_URL, layout="centered")
+    st.set_page_config(page_title=page_title(current))
     nav = Nav(site, specs, pages, current)
     st.session_state["nav"] = nav
     visited.add(current.url_path)
