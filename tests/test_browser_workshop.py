@@ -109,12 +109,20 @@ def me_line(page, nickname: str, code: str):
     return page.get_by_test_id("stText").filter(has_text=f"{nickname} · Room {code}")
 
 
-def statement_on(page) -> str:
-    return page.locator(".st-key-room-statement").first.inner_text().strip()
-
-
-def question_for(statement: str):
-    return next(q for q in QUIZ.questions if q.statement == statement)
+def question_on(page):
+    """The question the projector shows, once its run has replaced the lobby: until
+    then the container may still hold the lobby's stale text."""
+    statements = [question.statement for question in QUIZ.questions]
+    page.wait_for_function(
+        "([selector, statements]) => {"
+        "  const shown = document.querySelector(selector);"
+        "  return shown !== null && statements.includes(shown.innerText.trim());"
+        "}",
+        arg=[".st-key-room-statement", statements],
+        timeout=LIVE,
+    )
+    shown = page.locator(".st-key-room-statement").first.inner_text().strip()
+    return next(question for question in QUIZ.questions if question.statement == shown)
 
 
 def no_markup_ran(page) -> None:
@@ -201,7 +209,7 @@ def test_a_facilitator_and_three_phones_play_a_three_question_session(
         expect(
             host.get_by_role("heading", name=re.compile(f"Question {i + 1} of 3"))
         ).to_be_visible(timeout=LIVE)
-        question = question_for(statement_on(host))
+        question = question_on(host)
         assert question.id == QUIZ.question_ids[i]  # the bank's order
         wrong = next(choice for choice in QUIZ.choices if choice != question.answer)
         expect(host.get_by_text("0 of 3 people answered")).to_be_visible()
