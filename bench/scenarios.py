@@ -38,6 +38,10 @@ class Result:
     notes: list[str] = field(default_factory=list)
 
 
+# The columns of every table that sets our rate beside the bare app's.
+RATE_COLUMNS = ["runs/s", "p50 ms", "p95 ms", "max ms", "errors", "runs/s vs bare", "p50 vs bare"]
+
+
 def app_pages() -> list[str]:
     """Every page's URL path in reading order ("" is the home page)."""
     from teamroles.navigation import HOME, site_pages
@@ -155,16 +159,7 @@ async def page_views(
         default = results["bare (Streamlit defaults)"].get(n, {}).get("", Stats())
         table = Table(
             f"(a) Page views, {n} session{'s' if n > 1 else ''} at once",
-            [
-                "page",
-                "runs/s",
-                "p50 ms",
-                "p95 ms",
-                "max ms",
-                "errors",
-                "runs/s vs bare",
-                "p50 vs bare",
-            ],
+            ["page", *RATE_COLUMNS],
             note="Each session views every page in turn; all sessions change page at the same "
             "moment. The bare app is measured on the same machine in the same run.",
         )
@@ -297,16 +292,7 @@ async def fragment_clicks(n: int, questions: int, bare_waves: int) -> Result:
     bare = found["bare"]
     table = Table(
         f"(b) Fragment interactions, {n} sessions at once",
-        [
-            "interaction",
-            "runs/s",
-            "p50 ms",
-            "p95 ms",
-            "max ms",
-            "errors",
-            "runs/s vs bare",
-            "p50 vs bare",
-        ],
+        ["interaction", *RATE_COLUMNS],
         note="A click on a widget inside an `st.fragment` reruns only that fragment "
         "(`ClientState.fragment_id`). Bare: a title and one fragment holding a button.",
     )
