@@ -11,7 +11,8 @@ query = st.text_input("Search the glossary", placeholder="for example: acceptanc
 terms = glossary.search(query)
 if not terms:
     st.info(f"No term matches “{query}”.")
-# One element for all the terms; each Markdown heading gets the anchor `Term.anchor` names.
+# One element for all the terms; each Markdown heading gets the anchor `Term.anchor` names,
+# which the "See also" links point at.
 if terms:
-    st.markdown("\n\n".join(f"### {term.term}\n\n{term.definition}" for term in terms))
+    st.markdown(glossary.markdown(terms))
 ui.reading_links()

@@ -19,7 +19,8 @@ st.header("The roles", anchor="the-roles")
 # on a phone, in reading order either way.
 with st.container(horizontal=True, key="role-cards"):
     for role in site.roles:
-        with st.container(border=True, width=ui.CARD_WIDTH):
+        # height="stretch": the cards of a row line up, however long their text.
+        with st.container(border=True, width=ui.CARD_WIDTH, height="stretch"):
             question = f"\n\n*{role.key_question}*" if role.key_question else ""
             st.markdown(
                 f"#### {role.icon or ''} {role.title}".strip() + f"{question}\n\n{role.summary}"

@@ -12,6 +12,8 @@ from teamroles.markdown_files import read_markdown, slugify
 from teamroles.problems import FirstUse, Problem, duplicate_id, validate_file
 
 _TERM_HEADING = re.compile(r"^##[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
+# A definition may end "See also A, B." naming other terms; the page links them.
+_SEE_ALSO = re.compile(r"(?<!\S)See also ([^.\n]+)\.\s*$")
 
 
 class Term(BaseModel):
@@ -24,12 +26,36 @@ class Term(BaseModel):
     def anchor(self) -> str:
         return slugify(self.term)
 
+    @property
+    def see_also(self) -> list[str]:
+        """The terms the definition's closing "See also ..." names, as written."""
+        found = _SEE_ALSO.search(self.definition)
+        return [name.strip() for name in found.group(1).split(",")] if found else []
+
+    def markdown(self, linked: dict[str, Term]) -> str:
+        """The entry as Markdown: its heading, and "See also" names linked to the
+        entries in `linked` (by lower-case name; others stay plain text)."""
+        found = _SEE_ALSO.search(self.definition)
+        definition = self.definition
+        if found:
+            names = []
+            for name in self.see_also:
+                target = linked.get(name.lower())
+                names.append(f"[{name}](#{target.anchor})" if target else name)
+            definition = definition[: found.start(1)] + ", ".join(names) + "."
+        return f"### {self.term}\n\n{definition}"
+
 
 class Glossary(ContentModel):
     title: str = Field(min_length=1)
     summary: str = Field(min_length=1)
     terms: list[Term]
     source: str
+
+    def markdown(self, shown: list[Term]) -> str:
+        """The shown entries as one Markdown block, "See also" linking among them."""
+        linked = {term.term.lower(): term for term in shown}
+        return "\n\n".join(term.markdown(linked) for term in shown)
 
     def search(self, text: str) -> list[Term]:
         """Terms whose name or definition contains every word of `text`."""
@@ -72,6 +98,18 @@ def load_glossary(content_dir: Path) -> tuple[Glossary | None, list[Problem]]:
         kept.append(term)
     if not kept:
         return None, problems
+    names = {term.term.lower() for term in kept}
+    for term in kept:
+        for name in term.see_also:
+            if name.lower() not in names:
+                problems.append(
+                    Problem(
+                        path,
+                        f"body: {term.term}",
+                        f"'See also {name}' names no term of this glossary; it is shown "
+                        "as plain text",
+                    )
+                )
     return glossary.model_copy(update={"terms": kept}), problems
 
 

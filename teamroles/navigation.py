@@ -9,11 +9,12 @@ from teamroles.site import Site
 HOME = "home"
 VISITED_MARK = "✓"
 SECTIONS = ("Start", "Roles", "See", "Practise", "Workshop", "Reference")
+# Short enough that "invitation: page title" fits one line of a 375 px phone.
 SECTION_INVITATIONS = {
-    "Roles": "Meet each role, one page at a time",
-    "See": "Explore the diagrams",
+    "Roles": "Meet each role",
+    "See": "See the diagrams",
     "Practise": "Test yourself",
-    "Workshop": "Quiz a whole room live, on their phones",
+    "Workshop": "Quiz a room live on phones",
     "Reference": "Look up a term",
 }
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from teamroles import progress_ui
 from teamroles.navigation import (
     HOME,
     SECTION_INVITATIONS,
@@ -27,7 +28,7 @@ from teamroles.navigation import (
 )
 from teamroles.site import APP_MAX_AGE_SECONDS, Site, load_site
 
-CARD_WIDTH = 330  # px: two cards side by side in the centred column, one on a phone
+CARD_WIDTH = 340  # px: two cards side by side in the centred column (704 px), one on a phone
 MAX_PROBLEMS_SHOWN = 10  # on every page; the check command lists them all
 # A local file: a Material icon as page_icon makes the browser fetch it from Google.
 FAVICON = Path(__file__).resolve().parent.parent / "assets" / "favicon.png"
@@ -58,7 +59,7 @@ def run_app() -> None:
     """
     site = load_site(max_age=APP_MAX_AGE_SECONDS)
     specs = site_pages(site)
-    visited = st.session_state.setdefault("visited_pages", set())
+    visited = progress_ui.visited()
     pages = {
         spec.url_path: _page(spec.script, title, spec.icon, spec.url_path)
         for spec, title in menu(specs, visited)
@@ -74,6 +75,7 @@ def run_app() -> None:
     visited.add(current.url_path)
     with st.sidebar:
         st.caption(read_count(specs, visited))
+        progress_ui.sidebar({spec.url_path for spec in specs})
     _problems_banner(site)
     chosen.run()
 

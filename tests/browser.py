@@ -27,7 +27,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PHONE = {"width": 375, "height": 740}
+PHONE = {"width": 375, "height": 812}
+# A phone's browser says so: Streamlit closes its menu after a choice only on a mobile device.
+PHONE_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
@@ -126,6 +131,13 @@ def launch_chromium():
         instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+def phone_context(chromium, **options):
+    """A browser context that is a phone: 375x812, touch, a mobile browser's user agent."""
+    return chromium.new_context(
+        viewport=PHONE, user_agent=PHONE_USER_AGENT, is_mobile=True, has_touch=True, **options
+    )
 
 
 def wait_for_app(page: Page, timeout: float = 30_000) -> None:

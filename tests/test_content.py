@@ -185,6 +185,34 @@ def test_a_broken_glossary_is_reported_and_the_roles_still_load(content_copy):
     assert len(site.roles) == len(ROLE_FILES)
 
 
+def test_every_see_also_in_the_glossary_names_one_of_its_terms():
+    glossary = SHIPPED.glossary
+    names = {term.term.lower() for term in glossary.terms}
+    named = [(term.term, name) for term in glossary.terms for name in term.see_also]
+    assert named, "the glossary's entries point the reader to related terms"
+    assert [pair for pair in named if pair[1].lower() not in names] == []
+
+
+def test_a_see_also_naming_no_term_is_reported_and_shown_as_plain_text(content_copy):
+    write(
+        content_copy / "glossary.md",
+        "---\ntitle: Glossary\nsummary: s\n---\n## What\nThe need. See also How, Why.\n\n"
+        "## How\nBuilt. See also What.\n",
+    )
+    site = load_site(content_copy)
+    assert problems_of(site, "glossary.md") == [
+        "content/glossary.md: body: What: 'See also Why' names no term of this glossary; "
+        "it is shown as plain text"
+    ]
+    what, how = site.glossary.terms
+    assert what.see_also == ["How", "Why"]
+    shown = site.glossary.markdown([what, how])
+    assert "See also [How](#how), Why." in shown
+    assert "See also [What](#what)." in shown
+    # A term filtered out by a search is named, not linked to a heading that is not there.
+    assert "See also How, Why." in site.glossary.markdown([what])
+
+
 def test_a_stage_led_by_an_unknown_role_is_left_out_with_its_loops(content_copy):
     path = content_copy / "workflow.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))

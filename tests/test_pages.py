@@ -213,7 +213,13 @@ def test_the_glossary_shows_every_term_and_search_narrows_them():
         assert shown[term.anchor] == term.term  # where the quiz's links land
     text = markdown(at)
     for term in glossary.terms:
-        assert term.definition in text
+        before_see_also = term.definition.split("See also ")[0]
+        assert before_see_also in text
+        for name in term.see_also:  # each related term is a link to its heading on the page
+            target = next(t for t in glossary.terms if t.term.lower() == name.lower())
+            assert f"[{name}](#{target.anchor})" in text
+            assert shown[target.anchor] == target.term
+    assert any(term.see_also for term in glossary.terms)
     word = glossary.terms[0].term.split()[0]
     at.text_input[0].input(word).run()
     found = list(headings(at).values())

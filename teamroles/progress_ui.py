@@ -1,0 +1,139 @@
+"""What a reader has done, kept in their own browser (localStorage), never on the server.
+
+A small component (`st.components.v2`, no iframe, no network) reads the browser's
+store once per session and reports it; until then nothing is written, so a reload
+never overwrites what was kept. `kept(name)` gives back what the browser had under a
+name when the session started; `keep(name, value)` stores a JSON-able value (None
+forgets it). The sidebar's "Reset my progress" forgets everything.
+
+Cost: a new tab sends one extra fragment run (the report); a returning reader whose
+store held something gets one full rerun so that the menu shows their marks.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import streamlit as st
+
+from teamroles import progress
+
+TOKEN = "progress_token"  # this session's read token: a report must carry it
+KEPT = "progress_kept"  # what the browser reported, by name (absent until it did)
+VISITED = "visited_pages"  # set of url paths this reader has seen
+FORGET = "progress_forget"  # names to remove from the store on the next sidebar run
+RESET_DONE = "progress_reset_done"  # set by the reset button: the next run redraws the app
+# Session keys a reset clears besides the visited pages (the quiz's state).
+RESET_PREFIXES = ("quiz_",)
+
+_JS = """
+export default function (component) {
+  const { data, setStateValue } = component;
+  if (!data) return;
+  const prefix = "teamroles.";
+  let store = null;
+  try { store = window.localStorage; } catch (e) { store = null; }
+  if (store) {
+    for (const [name, value] of Object.entries(data.write || {})) {
+      try {
+        if (value === null) store.removeItem(prefix + name);
+        else store.setItem(prefix + name, value);
+      } catch (e) { /* full or blocked: the session still works */ }
+    }
+  }
+  if (data.read && window.__teamrolesProgressRead !== data.read) {
+    window.__teamrolesProgressRead = data.read;
+    const items = {};
+    for (const name of data.names || []) {
+      let value = null;
+      try { value = store ? store.getItem(prefix + name) : null; } catch (e) { value = null; }
+      if (value !== null) items[name] = value;
+    }
+    setStateValue("kept", JSON.stringify({ read: data.read, items: items }));
+  }
+}
+"""
+
+_store = st.components.v2.component("teamroles.progress", js=_JS)
+
+
+def visited() -> set[str]:
+    """The url paths this reader has seen (this session, and before if the browser kept them)."""
+    return st.session_state.setdefault(VISITED, set())
+
+
+def reported() -> bool:
+    return KEPT in st.session_state
+
+
+def kept(name: str) -> Any | None:
+    """The value this browser kept under `name`, as it was when the session started."""
+    return st.session_state.get(KEPT, {}).get(name)
+
+
+def keep(name: str, value: Any | None) -> None:
+    """Store `value` (JSON-able) under `name` in this browser; None forgets it.
+
+    Draws an empty component where it is called (inside a fragment, the fragment's
+    rerun carries it). Before the browser has reported, nothing is written.
+    """
+    if reported():
+        _write(f"progress-keep-{name}", {name: value})
+
+
+def _write(key: str, values: dict[str, Any | None]) -> None:
+    encoded = {name: None if v is None else progress.encode(v) for name, v in values.items()}
+    _store(key=key, data={"write": encoded})
+
+
+def sidebar(known: set[str]) -> None:
+    """The store's reader and the visited pages' writer, with "Reset my progress"."""
+    _sidebar(frozenset(known))
+
+
+@st.fragment
+def _sidebar(known: frozenset[str]) -> None:
+    pages = visited()
+    if not reported():
+        token = st.session_state.setdefault(TOKEN, secrets.token_hex(6))
+        data = {"read": token, "names": list(progress.NAMES)}
+        result = _store(key="progress-read", data=data, on_kept_change=_noop)
+        report = progress.parse_report(result.get("kept"), token)
+        if report is not None:
+            st.session_state[KEPT] = report
+            before = len(pages)
+            pages |= progress.visited_pages(report.get(progress.VISITED), set(known))
+            if len(pages) > before or report.get(progress.QUIZ) is not None:
+                # The menu's marks and the kept quiz are drawn by the full run.
+                st.rerun(scope="app")
+    if st.session_state.pop(RESET_DONE, False):
+        st.rerun(scope="app")  # the menu's marks go too
+    if not reported():
+        return
+    keep(progress.VISITED, sorted(pages))
+    forget = st.session_state.pop(FORGET, ())
+    if forget:
+        _write("progress-forget", dict.fromkeys(forget))
+    st.button(
+        "Reset my progress",
+        icon=":material/restart_alt:",
+        type="tertiary",
+        help="Forget, in this browser, the pages you visited and your unfinished quiz.",
+        on_click=_reset,
+        key="progress-reset",
+    )
+
+
+def _noop() -> None:
+    """A state the component reports must have a callback; the fragment reads it."""
+
+
+def _reset() -> None:
+    for key in [k for k in st.session_state if str(k).startswith(RESET_PREFIXES)]:
+        del st.session_state[key]
+    st.session_state[VISITED] = set()
+    st.session_state[KEPT] = {}
+    st.session_state[FORGET] = [name for name in progress.NAMES if name != progress.VISITED]
+    st.session_state[RESET_DONE] = True
+    st.query_params.clear()
