@@ -1,14 +1,14 @@
-"""The quizzes, from `content/quizzes/`: What vs How, and Who does this?"""
+"""The quizzes, from `content/quizzes/`: What vs How, and Who does this?
+
+The page's introduction is drawn by the quiz's picker (`quiz_ui.INTRO`), so that
+during a quiz the question sits right under the title, on a phone's first screen.
+"""
 
 import streamlit as st
 
 from teamroles import quiz_ui, ui
 
 st.title("Quiz")
-st.markdown(
-    "Practise telling the product manager's **What** from the team's **How**, "
-    "and which role does a task. Each answer comes with an explanation and a link "
-    "to the page that covers it."
-)
+st.html(quiz_ui.SHARE_CSS)
 quiz_ui.quiz_panel()
 ui.reading_links()

@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 SEED_MIN, SEED_MAX = 1000, 9999
 RANDOM_LENGTH = 10
@@ -32,7 +33,22 @@ class QuizLike(Protocol):
     id: str
     choices: list[str]
 
+    @property
+    def question_ids(self) -> list[str]: ...
+
     def question(self, question_id: str) -> QuestionLike: ...
+
+
+def labelled(title: str, text: str) -> str:
+    """`title` followed by `text`: 'What vs How: 3 of 4 right'.
+
+    A title that already ends in a question or exclamation mark (or a colon or full
+    stop) is not given a colon too: 'Who does this? 3 of 4 right'.
+    """
+    title = title.rstrip()
+    if title.endswith(("?", "!", ".", ":")):
+        return f"{title} {text}"
+    return f"{title}: {text}"
 
 
 def new_seed(rng: random.Random | None = None) -> int:
@@ -152,6 +168,14 @@ class Score:
 
 def score(attempt: Attempt) -> Score:
     return Score(sum(a.correct for a in attempt.answers), len(attempt.answers), attempt.total)
+
+
+def running_score(attempt: Attempt) -> str:
+    """The score while the quiz runs: '7 of 9 right so far' (before any answer, the size)."""
+    result = score(attempt)
+    if not result.answered:
+        return f"{result.total} question{'' if result.total == 1 else 's'}"
+    return f"{result.correct} of {result.answered} right so far"
 
 
 @dataclass(frozen=True)
@@ -288,3 +312,77 @@ def attempt_csv(attempt: Attempt, quiz: QuizLike) -> str:
             ]
         )
     return out.getvalue()
+
+
+# An unfinished attempt as a small JSON-able dict, to keep in the reader's browser
+# and resume after a reload. What comes back from a browser is untrusted: it is
+# checked against the current banks and refused (None) rather than trusted or raised on.
+KEPT_VERSION = 1
+
+
+def kept_data(attempt: Attempt) -> dict[str, Any] | None:
+    """The attempt as a small JSON-able dict; None once it is finished (nothing to resume).
+
+    The correct answers are not stored: they are read again from the bank on restore.
+    """
+    if attempt.stage == "finished":
+        return None
+    return {
+        "v": KEPT_VERSION,
+        "quiz": attempt.quiz_id,
+        "seed": attempt.seed,
+        "order": list(attempt.order),
+        "answers": [[a.chosen, a.confidence] for a in attempt.answers],
+        "cursor": attempt.cursor,
+        "retry_of": attempt.retry_of,
+    }
+
+
+def _is_int(value: object) -> bool:
+    return type(value) is int  # not bool, which is an int too
+
+
+def attempt_from_kept(data: object, quizzes: Mapping[str, QuizLike]) -> Attempt | None:
+    """The unfinished attempt `data` describes, checked against `quizzes`; None if any part
+    is wrong: not a dict of the expected types, an unknown quiz, an unknown or repeated
+    question, an answer that is not one of the choices, a cursor out of range."""
+    if not isinstance(data, dict) or data.get("v") != KEPT_VERSION:
+        return None
+    quiz_id, seed, order = data.get("quiz"), data.get("seed"), data.get("order")
+    answers, cursor, retry_of = data.get("answers"), data.get("cursor"), data.get("retry_of")
+    if not isinstance(quiz_id, str) or quiz_id not in quizzes:
+        return None
+    quiz = quizzes[quiz_id]
+    if not _is_int(seed) or not 0 <= seed < 10**9:
+        return None
+    known = set(quiz.question_ids)
+    if not isinstance(order, list) or not order:
+        return None
+    if not all(isinstance(qid, str) and qid in known for qid in order):
+        return None
+    if len(set(order)) != len(order):
+        return None
+    if not _is_int(cursor) or not 0 <= cursor < len(order):
+        return None
+    if not isinstance(answers, list) or len(answers) not in (cursor, cursor + 1):
+        return None
+    if retry_of is not None and (not _is_int(retry_of) or retry_of != len(order)):
+        return None
+    records = []
+    for question_id, given in zip(order, answers, strict=False):
+        if not isinstance(given, list) or len(given) != 2:
+            return None
+        chosen, confidence = given
+        if not isinstance(chosen, str) or chosen not in quiz.choices:
+            return None
+        if confidence is not None and confidence not in CONFIDENCE_LEVELS:
+            return None
+        records.append(Answer(question_id, chosen, quiz.question(question_id).answer, confidence))
+    return Attempt(
+        quiz_id=quiz_id,
+        seed=seed,
+        order=tuple(order),
+        answers=tuple(records),
+        cursor=cursor,
+        retry_of=retry_of,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass, field
 
 import pytest
@@ -29,6 +30,10 @@ class FakeQuiz:
 
     def question(self, question_id: str) -> Q:
         return next(q for q in self.questions if q.id == question_id)
+
+    @property
+    def question_ids(self) -> list[str]:
+        return [q.id for q in self.questions]
 
 
 def make_quiz(answers: list[str], choices=("What", "How")) -> FakeQuiz:
@@ -188,3 +193,148 @@ def test_the_csv_has_one_row_per_answer_with_the_readers_choice():
         assert row["statement"] == question.statement
         assert row["your_answer"] == "How"
         assert row["correct"] == ("yes" if question.answer == "How" else "no")
+
+
+def test_a_title_and_its_detail_never_get_doubled_punctuation():
+    assert engine.labelled("What vs How", "3 of 4 right") == "What vs How: 3 of 4 right"
+    for title in ("Who does this?", "Guess!", "Roles.", "Roles:", "Who does this? "):
+        line = engine.labelled(title, "3 of 4 right")
+        assert line == f"{title.rstrip()} 3 of 4 right"
+        assert not any(f"{mark}:" in line for mark in "?!.:"), line
+
+
+def test_the_running_score_counts_right_answers_among_those_given():
+    quiz = make_quiz(["What", "How", "What"])
+    attempt = engine.start(quiz, quiz.question_ids, seed=5)
+    assert engine.running_score(attempt) == "3 questions"
+    first = quiz.question(attempt.current_id)
+    attempt = attempt.answer(quiz, first.answer)
+    assert engine.running_score(attempt) == "1 of 1 right so far"
+    attempt = attempt.next()
+    second = quiz.question(attempt.current_id)
+    attempt = attempt.answer(quiz, next(c for c in quiz.choices if c != second.answer))
+    assert engine.running_score(attempt) == "1 of 2 right so far"
+
+
+# Keeping an unfinished attempt in the browser: a small JSON-able dict and back.
+
+
+def part_played(quiz: FakeQuiz, seed: int, steps: int, retry: bool = False) -> engine.Attempt:
+    """An attempt `steps` clicks in (an answer or a Next each), stopping before the end."""
+    attempt = engine.start(quiz, quiz.question_ids, seed)
+    if retry:
+        attempt = engine.retry_missed(play(quiz, attempt, lambda q: "How"), seed + 1)
+    levels = [None, *engine.CONFIDENCE_LEVELS]
+    for step in range(steps):
+        if attempt.stage == "question":
+            attempt = attempt.answer(quiz, quiz.choices[step % 2], levels[step % 4])
+        elif attempt.cursor + 1 < attempt.total:
+            attempt = attempt.next()
+    return attempt
+
+
+@given(answers=answers_lists, seed=st.integers(0, 9999), steps=st.integers(0, 70), data=st.data())
+def test_an_unfinished_attempt_comes_back_from_its_kept_data_as_it_was(answers, seed, steps, data):
+    quiz = make_quiz(answers)
+    retry = data.draw(st.booleans()) and "What" in answers
+    attempt = part_played(quiz, seed, steps, retry)
+    kept = engine.kept_data(attempt)
+    through_the_browser = json.loads(json.dumps(kept))
+    assert engine.attempt_from_kept(through_the_browser, {quiz.id: quiz}) == attempt
+
+
+def test_a_finished_attempt_is_not_kept():
+    quiz = make_quiz(["What", "How"])
+    done = play(quiz, engine.start(quiz, quiz.question_ids, 3), lambda q: q.answer)
+    assert engine.kept_data(done) is None
+
+
+def test_kept_data_is_small():
+    quiz = make_quiz(["What", "How"] * 21)
+    attempt = part_played(quiz, 7, 60)
+    assert len(json.dumps(engine.kept_data(attempt))) < 2_000
+
+
+def _kept_example() -> tuple[FakeQuiz, dict]:
+    quiz = make_quiz(["What", "How", "What", "How"])
+    attempt = engine.start(quiz, quiz.question_ids, 42).answer(quiz, "What", "Certain").next()
+    return quiz, engine.kept_data(attempt.answer(quiz, "How"))
+
+
+def _with(**changes):
+    def change(data: dict) -> dict:
+        return {**data, **changes}
+
+    return change
+
+
+def _without(key: str):
+    return lambda data: {k: v for k, v in data.items() if k != key}
+
+
+BROKEN = {
+    "not a dict": lambda data: [data],
+    "a string": lambda data: json.dumps(data),
+    "no version": _without("v"),
+    "a later version": _with(v=engine.KEPT_VERSION + 1),
+    "an unknown quiz": _with(quiz="astrology"),
+    "no quiz": _without("quiz"),
+    "a quiz id that is not text": _with(quiz=["fake"]),
+    "a seed that is text": _with(seed="42"),
+    "a seed that is a boolean": _with(seed=True),
+    "a negative seed": _with(seed=-1),
+    "an order that is not a list": lambda data: {**data, "order": ",".join(data["order"])},
+    "an empty order": _with(order=[], answers=[], cursor=0),
+    "an unknown question": lambda data: {**data, "order": [*data["order"][:-1], "q-99"]},
+    "a question twice": lambda data: {**data, "order": [*data["order"][:-1], data["order"][0]]},
+    "a question id that is a number": lambda data: {**data, "order": [1, *data["order"][1:]]},
+    "a cursor past the end": lambda data: {**data, "cursor": len(data["order"])},
+    "a negative cursor": _with(cursor=-1),
+    "a cursor that is text": _with(cursor="1"),
+    "a cursor that is a float": _with(cursor=1.0),
+    "answers that are not a list": _with(answers="What,How"),
+    "too many answers for the cursor": lambda data: {**data, "cursor": 0},
+    "too few answers for the cursor": lambda data: {**data, "cursor": 3},
+    "an answer that is not a choice": lambda data: {**data, "answers": [["Maybe", None]] * 2},
+    "an answer that is not text": lambda data: {**data, "answers": [[1, None], ["How", None]]},
+    "an answer without its confidence": lambda data: {**data, "answers": [["What"], ["How"]]},
+    "an unknown confidence": lambda data: {**data, "answers": [["What", "Very"], ["How", None]]},
+    "an answer that is a dict": lambda data: {**data, "answers": [{"chosen": "What"}] * 2},
+    "a retry count that does not match": _with(retry_of=1),
+    "a retry count that is text": _with(retry_of="4"),
+}
+
+
+@pytest.mark.parametrize("breakage", list(BROKEN.values()), ids=list(BROKEN))
+def test_kept_data_that_does_not_fit_the_bank_is_refused(breakage):
+    quiz, data = _kept_example()
+    assert engine.attempt_from_kept(data, {quiz.id: quiz}) is not None  # the example is good
+    assert engine.attempt_from_kept(breakage(data), {quiz.id: quiz}) is None
+
+
+def test_kept_data_for_a_bank_that_lost_a_question_is_refused():
+    quiz, data = _kept_example()
+    smaller = FakeQuiz(quiz.choices, [q for q in quiz.questions if q.id != data["order"][-1]])
+    assert engine.attempt_from_kept(data, {quiz.id: smaller}) is None
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=20,
+)
+
+
+@given(
+    junk=json_values,
+    overrides=st.dictionaries(
+        st.sampled_from(["v", "quiz", "seed", "order", "answers", "cursor", "retry_of"]),
+        json_values,
+    ),
+)
+def test_whatever_a_browser_sends_back_never_raises(junk, overrides):
+    quiz, data = _kept_example()
+    banks = {quiz.id: quiz}
+    assert engine.attempt_from_kept(junk, banks) is None or isinstance(junk, dict)
+    result = engine.attempt_from_kept({**data, **overrides}, banks)
+    assert result is None or isinstance(result, engine.Attempt)
