@@ -22,16 +22,42 @@ from teamroles.site import Site
 PLAY_SECONDS = 2.5
 NO_STAGE = ""  # the journey with no stage selected
 # Plotly's own text grey is too faint for small text (3.8:1); the page's text colour
-# (`currentColor`) follows the light or dark theme. The debt figure's box labels
-# shrink on a phone so they fit their boxes.
-CHART_CSS = """<style>
-[class*="st-key-diagram-"] :is(.textpoint, .xtick, .ytick, .annotation-text-g, .legend) text {
+# (`currentColor`) follows the light or dark theme. The debt figure draws two sets of
+# box labels (its first two scatter traces): whole words where the chart is wide, lines
+# with hyphenated words where it is narrow (a phone). A container query on the chart's
+# own width picks one, so a sidebar that narrows the page counts too. Each box is
+# clickable as a whole, and the pointer says so.
+_LABELS = ".st-key-diagram-debt .scatterlayer > .trace:nth-child({})"
+CHART_CSS = f"""<style>
+[class*="st-key-diagram-"] :is(.textpoint, .xtick, .ytick, .annotation-text-g, .legend) text {{
   fill: currentColor !important;
-}
-@media (max-width: 640px) {
-  [class*="st-key-diagram-debt"] .textpoint text { font-size: 9px !important; }
-}
+}}
+.st-key-diagram-debt {{ container-type: inline-size; }}
+.st-key-diagram-debt .nsewdrag {{ cursor: pointer !important; }}
+{_LABELS.format(debt_fig.NARROW_LABELS_TRACE)} {{ display: none; }}
+@container (max-width: {debt_fig.NARROW_CHART_PX}px) {{
+  {_LABELS.format(debt_fig.WIDE_LABELS_TRACE)} {{ display: none; }}
+  {_LABELS.format(debt_fig.NARROW_LABELS_TRACE)} {{ display: inline; }}
+}}
+[data-testid="stElementContainer"]:has(> .stHtml > script) {{ display: none; }}
 </style>"""
+# Plotly selects the point under the last hover. A tap comes without a hover, so on a
+# phone the first tap only hovered (a tooltip) and a second tap selected. This hovers
+# where a finger touches a chart first, so one tap selects. Installed once per browser
+# tab; passive, so it never holds up scrolling.
+TAP_JS = """<script>
+(() => {
+  if (window.teamrolesTapSelects) return;
+  window.teamrolesTapSelects = true;
+  document.addEventListener("touchstart", (event) => {
+    const layer = event.target.closest && event.target.closest(
+      '[class*="st-key-diagram-"] .nsewdrag');
+    if (!layer || event.touches.length !== 1) return;
+    const {clientX, clientY} = event.touches[0];
+    layer.dispatchEvent(new MouseEvent("mousemove", {clientX, clientY, bubbles: true}));
+  }, {capture: true, passive: true});
+})();
+</script>"""
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -64,9 +90,10 @@ def _missing(site: Site, file_name: str) -> None:
 
 
 def chart_style() -> None:
-    """The charts' style, once per page, outside the diagrams' fragments: a click that
-    reruns a fragment then sends only what changed (docs/performance.md)."""
-    st.html(CHART_CSS)
+    """The charts' style and tap script, one element once per page, outside the diagrams'
+    fragments: a click that reruns a fragment then sends only what changed
+    (docs/performance.md). The element takes no room (CHART_CSS hides it)."""
+    st.html(CHART_CSS + TAP_JS, unsafe_allow_javascript=True)
 
 
 def _chart(figure: go.Figure, key: str, alt: str, on_click=None) -> None:
@@ -223,12 +250,21 @@ def hidden_debt(site: Site, key: str = "debt") -> None:
 def _debt_body(site: Site, key: str) -> None:
     content, roles = site.debt_figure, site.roles
     ids = [box.id for box in content.boxes]
-    box_key = f"{key}_box"
+    box_key, reveal_key = f"{key}_box", f"{key}_reveal"
+
+    def reveal() -> None:
+        """Bring the description into view on the run this choice makes (none if the
+        reader cleared the choice)."""
+        if st.session_state.get(box_key) is None:
+            return
+        st.session_state[reveal_key] = st.session_state.get(f"{reveal_key}_count", 0) + 1
+        st.session_state[f"{reveal_key}_count"] = st.session_state[reveal_key]
 
     def chart_clicked() -> None:
         box_id = _selected_point(f"diagram-{key}")
         if box_id in ids:
             st.session_state[box_key] = box_id
+            reveal()
 
     by_role = st.toggle("Colour the boxes by owning role", key=f"{key}_by_role")
     selected = st.selectbox(
@@ -238,6 +274,7 @@ def _debt_body(site: Site, key: str) -> None:
         format_func=lambda box_id: content.box(box_id).label,
         placeholder="Choose a box to read about it",
         key=box_key,
+        on_change=reveal,
     )
     _chart(
         _debt_figure(site.version, site, by_role, selected),
@@ -246,9 +283,33 @@ def _debt_body(site: Site, key: str) -> None:
         f"each part is; {content.ml_code.label} is a tiny box in the middle.",
         on_click=chart_clicked,
     )
-    with st.container(key=f"{key}_details"):
+    details_key = f"{key}_details"
+    with st.container(key=details_key):
         if selected:
             st.markdown(debt_fig.box_details(content, roles, selected))
+            shown = st.session_state.pop(reveal_key, None)
+            if shown:
+                _reveal(details_key, shown)
+
+
+# Scrolls the element into view only as far as needed ("nearest"): on a phone the
+# description under a tall chart would otherwise be below the fold after a tap.
+_REVEAL_JS = """<script>/* %s */
+(() => {
+  const target = document.querySelector(".st-key-%s");
+  if (!target) return;
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  target.style.scrollMarginBottom = "1rem";
+  requestAnimationFrame(() =>
+    target.scrollIntoView({block: "nearest", behavior: still ? "auto" : "smooth"}));
+})();
+</script>"""
+
+
+def _reveal(container_key: str, count: int) -> None:
+    """Scroll the container into view, once: the script is drawn only on the run the
+    reader's choice makes, and `count` makes each choice's script new to the browser."""
+    st.html(_REVEAL_JS % (count, container_key), unsafe_allow_javascript=True)
 
 
 # ---------------------------------------------------------------- who owns what

@@ -37,10 +37,31 @@ class DebtBox(ContentModel):
     what: str = Field(min_length=1)
     prone_to: list[str] = Field(min_length=1)
     why: str = Field(min_length=1)
+    # The label's lines where the figure is narrow (a phone), a long word broken with a
+    # hyphen: [Config-, uration]. Without it, one word a line.
+    narrow_lines: list[str] = []
 
     @property
     def area(self) -> float:
         return self.width * self.height
+
+    @property
+    def label_lines(self) -> list[str]:
+        """The label one word a line: how it is drawn where the figure is wide."""
+        return self.label.split()
+
+    @property
+    def narrow_label_lines(self) -> list[str]:
+        """The label's lines where the figure is narrow."""
+        return self.narrow_lines or self.label_lines
+
+
+def spelled(lines: list[str]) -> str:
+    """The words the lines spell: 'Config-', 'uration' -> 'Configuration'."""
+    text = ""
+    for line in lines:
+        text += line[:-1] if line.endswith("-") else line + " "
+    return text.strip()
 
 
 class DebtFigure(ContentModel):
@@ -60,9 +81,18 @@ class DebtFigure(ContentModel):
         return next(box for box in self.boxes if box.is_ml_code)
 
     @property
+    def total_area(self) -> float:
+        return sum(box.area for box in self.boxes)
+
+    def share(self, box: DebtBox) -> float:
+        """The box's share of the total box area, between 0 and 1: the one source for
+        every percentage the page shows."""
+        return box.area / self.total_area
+
+    @property
     def ml_code_share(self) -> float:
         """The ML Code box's share of the total box area, between 0 and 1."""
-        return self.ml_code.area / sum(box.area for box in self.boxes)
+        return self.share(self.ml_code)
 
     def box(self, box_id: str) -> DebtBox:
         return by_id(self.boxes, box_id, "box")
@@ -96,7 +126,15 @@ def load_debt_figure(
             problems.append(Problem(path, where, message))
             continue
         also = known_roles(path, f"{where}.also", box.also, roles, problems)
-        boxes.append(box.model_copy(update={"also": also}))
+        narrow_lines = box.narrow_lines
+        if narrow_lines and spelled(narrow_lines) != box.label:
+            message = (
+                f"the lines spell '{spelled(narrow_lines)}', not the label '{box.label}'; "
+                "they are left out (the label is drawn one word a line)"
+            )
+            problems.append(Problem(path, f"{where}.narrow_lines", message))
+            narrow_lines = []
+        boxes.append(box.model_copy(update={"also": also, "narrow_lines": narrow_lines}))
     ml_boxes = sum(box.is_ml_code for box in boxes)
     if ml_boxes != 1:
         written = [i for i, box in enumerate(figure.boxes) if box.is_ml_code]

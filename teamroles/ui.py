@@ -67,7 +67,8 @@ def run_app() -> None:
     # The favicon before the menu: given after it, the browser first fetches the current
     # page's Material icon from Google as the favicon.
     st.set_page_config(page_icon=FAVICON_URL, layout="centered")
-    chosen = st.navigation(list(pages.values()))
+    # expanded: every page in the menu, not the first ten and "View more".
+    chosen = st.navigation(list(pages.values()), expanded=True)
     current = next(spec for spec in specs if pages[spec.url_path] is chosen)
     st.set_page_config(page_title=page_title(current))
     nav = Nav(site, specs, pages, current)

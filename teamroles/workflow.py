@@ -35,8 +35,15 @@ class Loop(ContentModel):
     id: str = Field(pattern=ID_PATTERN)
     from_stage: str = Field(alias="from", min_length=1)
     to_stage: str = Field(alias="to", min_length=1)
+    # What sends the work back, as the text says it: "QA finds a defect".
     trigger: str = Field(min_length=1)
+    # The words on the loop's arrow in the figure, a word or two: "Defect".
+    label: str | None = Field(default=None, min_length=1, max_length=24)
     description: str = Field(min_length=1)
+
+    @property
+    def arrow_label(self) -> str:
+        return self.label or self.trigger
 
 
 class Workflow(ContentModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from teamroles.figures import debt as debt_fig
 from teamroles.figures import journey as journey_fig
 from teamroles.figures import matrix as matrix_fig
 from teamroles.figures import style
+from teamroles.hidden_debt import spelled
 from teamroles.site import load_site
 from tests.content_variants import as_shipped
 
@@ -59,11 +61,26 @@ def _problems(content: Path) -> list[str]:
 # ---------------------------------------------------------------- hidden technical debt
 
 
+def _boxes_trace(figure: go.Figure) -> go.Bar:
+    return _trace(figure, "boxes")
+
+
+def _drawn_boxes(figure: go.Figure) -> dict[str, tuple[float, float, float, float]]:
+    """Box id -> (left, top, right, bottom) of the area a click on that box lands in."""
+    bars = _boxes_trace(figure)
+    return {
+        box_id: (base, y - thick / 2, base + length, y + thick / 2)
+        for box_id, base, length, y, thick in zip(
+            bars.customdata, bars.base, bars.x, bars.y, bars.width, strict=True
+        )
+    }
+
+
 def test_debt_figure_has_the_papers_ten_boxes_with_ml_code_the_smallest(site):
     content = site.debt_figure
     figure = debt_fig.debt_figure(content, site.roles)
-    box_traces = [trace for trace in figure.data if trace.fill == "toself"]
-    assert sorted(trace.name for trace in box_traces) == sorted(box.label for box in content.boxes)
+    drawn = _drawn_boxes(figure)
+    assert sorted(drawn) == sorted(box.id for box in content.boxes)
     assert {box.label for box in content.boxes} >= PAPER_LABELS, "every box of the paper is drawn"
     smallest = min(content.boxes, key=lambda box: box.area)
     largest = max(content.boxes, key=lambda box: box.area)
@@ -72,12 +89,41 @@ def test_debt_figure_has_the_papers_ten_boxes_with_ml_code_the_smallest(site):
     assert content.ml_code_share < 0.01
 
 
-def test_ml_code_sits_in_the_middle_with_configuration_far_left_and_monitoring_far_right(site):
+def test_every_box_is_one_clickable_point_covering_its_whole_area(site):
+    """A tap anywhere inside a box lands on that box's point: the box is the point."""
     content = site.debt_figure
-    centre = {box.label: (box.x + box.width / 2) / content.width for box in content.boxes}
-    assert 0.3 < centre["ML Code"] < 0.5
-    assert centre["Configuration"] == min(centre.values())
-    assert centre["Monitoring"] == max(centre.values())
+    figure = debt_fig.debt_figure(content, site.roles)
+    bars = _boxes_trace(figure)
+    assert bars.type == "bar" and bars.orientation == "h"
+    for box in content.boxes:
+        assert _drawn_boxes(figure)[box.id] == pytest.approx(
+            (box.x, box.y, box.x + box.width, box.y + box.height)
+        ), box.id
+    # Nothing else answers a click or draws a tooltip over the figure.
+    assert bars.hoverinfo == "none", "hover events still fire (a click selects), no tooltip"
+    assert all(trace.hoverinfo == "skip" for trace in figure.data if trace is not bars)
+    assert "select" in figure.layout.clickmode
+    # Plotly would fade the boxes a click did not select; the outline marks the choice.
+    assert bars.unselected.marker.opacity == 1
+
+
+def test_the_ml_code_share_reads_the_same_in_the_headline_and_the_list(site):
+    content = site.debt_figure
+    headline = debt_fig.ml_code_share_sentence(content)
+    text = debt_fig.debt_text(content, site.roles)
+    ml_line = next(line for line in text.splitlines() if f"**{content.ml_code.label}**" in line)
+    share = debt_fig.percent(content.ml_code_share)
+    assert share == f"{content.ml_code.area / sum(b.area for b in content.boxes) * 100:.1f}%"
+    assert re.findall(r"[\d.]+%", headline)[0] == share
+    assert re.findall(r"[\d.]+%", ml_line) == [share]
+    assert headline in text, "the text alternative starts with the same headline"
+
+
+@pytest.mark.parametrize(
+    ("share", "written"), [(0.00781, "0.8%"), (0.2034, "20.3%"), (1, "100.0%")]
+)
+def test_shares_are_written_one_way(share, written):
+    assert debt_fig.percent(share) == written
 
 
 def test_share_sentence_states_the_ml_code_share(site):
@@ -87,36 +133,77 @@ def test_share_sentence_states_the_ml_code_share(site):
 
 def test_colouring_by_role_fills_each_box_in_its_owners_colour(site):
     content, roles = site.debt_figure, site.roles
-    plain = debt_fig.debt_figure(content, roles, by_role=False)
+    plain = _boxes_trace(debt_fig.debt_figure(content, roles, by_role=False))
     coloured = debt_fig.debt_figure(content, roles, by_role=True)
     role_colours = {style.rgba(role.color, 0.4) for role in roles if role.color}
-    assert not role_colours & {trace.fillcolor for trace in plain.data}
-    configuration = _trace(coloured, "Configuration")
-    owner = roles.get(content.box("configuration").owner)
-    assert configuration.fillcolor == style.rgba(owner.color, 0.4)
+    assert not role_colours & set(plain.marker.color)
+    bars = _boxes_trace(coloured)
+    fills = dict(zip(bars.customdata, bars.marker.color, strict=True))
+    for box in content.boxes:
+        if not box.is_ml_code:
+            assert fills[box.id] == style.rgba(roles.find(box.owner).color, 0.4), box.id
     legend = [trace.name for trace in coloured.data if trace.showlegend is not False]
-    assert "Dev Team" in legend and "Data Scientist" in legend
+    owners = {roles.find(box.owner).title for box in content.boxes}
+    assert set(legend) == owners
+    assert coloured.layout.legend.itemclick is False, "the key never hides boxes"
 
 
 def test_selected_box_gets_a_thicker_outline_and_its_details(site):
-    figure = debt_fig.debt_figure(site.debt_figure, site.roles, selected="monitoring")
-    assert _trace(figure, "Monitoring").line.width > _trace(figure, "Configuration").line.width
-    details = debt_fig.box_details(site.debt_figure, site.roles, "monitoring")
+    content = site.debt_figure
+    figure = debt_fig.debt_figure(content, site.roles, selected="monitoring")
+    bars = _boxes_trace(figure)
+    widths = dict(zip(bars.customdata, bars.marker.line.width, strict=True))
+    assert widths["monitoring"] > max(w for box_id, w in widths.items() if box_id != "monitoring")
+    details = debt_fig.box_details(content, site.roles, "monitoring")
     assert "Dev Team" in details and "Feedback loops" in details
 
 
-def test_every_box_can_be_clicked_and_hovered(site):
-    figure = debt_fig.debt_figure(site.debt_figure, site.roles)
-    points = _trace(figure, "boxes")
-    assert sorted(points.customdata) == sorted(box.id for box in site.debt_figure.boxes)
-    assert all("Usually owned by" in text for text in points.hovertext)
+def _label_traces(figure: go.Figure) -> list[go.Scatter]:
+    """The scatter traces in drawing order: the page's style shows or hides the first
+    two (box labels, wide and narrow) by their place (diagram_views.CHART_CSS)."""
+    return [trace for trace in figure.data if trace.type == "scatter"]
 
 
-def test_debt_text_names_every_box_with_owner_and_debt(site):
-    text = debt_fig.debt_text(site.debt_figure, site.roles)
-    for box in site.debt_figure.boxes:
-        assert f"**{box.label}**" in text
-    assert "Configuration debt" in text
+def test_every_labelled_box_has_a_wide_and_a_narrow_label_in_its_centre(site):
+    content = site.debt_figure
+    figure = debt_fig.debt_figure(content, site.roles, by_role=True)
+    scatters = _label_traces(figure)
+    wide = scatters[debt_fig.WIDE_LABELS_TRACE - 1]
+    narrow = scatters[debt_fig.NARROW_LABELS_TRACE - 1]
+    labelled = [box for box in content.boxes if not box.is_ml_code]
+    for trace in (wide, narrow):
+        assert trace.mode == "text"
+        centres = list(zip(trace.x, trace.y, strict=True))
+        assert centres == [(b.x + b.width / 2, b.y + b.height / 2) for b in labelled]
+    for box, wide_text, narrow_text in zip(labelled, wide.text, narrow.text, strict=True):
+        assert wide_text.replace("<br>", " ") == box.label
+        assert spelled(narrow_text.split("<br>")) == box.label, "the phone shows the same words"
+    assert narrow.textfont.size <= wide.textfont.size
+    # Whether they fit their boxes is measured in a browser (test_browser_diagrams_phone).
+
+
+def test_narrow_lines_that_misspell_the_label_are_reported_and_left_out(content_copy):
+    def misspell(data):
+        data["boxes"][0]["narrow_lines"] = ["Conf-", "iguraton"]
+
+    _edit_yaml(content_copy / "hidden_debt.yaml", misspell)
+    site = load_site(content_copy)
+    box = load_site().debt_figure.boxes[0]
+    assert (
+        "content/hidden_debt.yaml: boxes[0].narrow_lines: the lines spell 'Configuraton', not "
+        f"the label '{box.label}'; they are left out (the label is drawn one word a line)"
+    ) in _problems(content_copy)
+    assert site.debt_figure.boxes[0].narrow_label_lines == box.label.split()
+
+
+def test_debt_text_names_every_box_with_its_share_owner_and_debt(site):
+    content, roles = site.debt_figure, site.roles
+    text = debt_fig.debt_text(content, roles)
+    for box in content.boxes:
+        [line] = [line for line in text.splitlines() if f"**{box.label}**" in line]
+        assert debt_fig.percent(content.share(box)) in line
+        assert roles.find(box.owner).title in line
+        assert all(debt.lower() in line.lower() for debt in box.prone_to)
 
 
 def test_a_box_with_an_unknown_owner_is_reported_and_left_out(content_copy):
@@ -212,18 +299,103 @@ def test_highlighting_a_role_colours_only_its_stages(site):
 
 
 def test_stage_details_tell_who_leads_what_is_handed_on_and_the_loops(site):
-    details = journey_fig.stage_details(site.workflow, site.roles, "verify")
-    assert "**Leads:** QA" in details
-    assert "Test report" in details
-    assert "Back to Implementation" in details and "QA finds a defect" in details
+    workflow = site.workflow
+    for stage in workflow.stages:
+        details = journey_fig.stage_details(workflow, site.roles, stage.id)
+        assert f"**Leads:** {site.roles.find(stage.lead).title}" in details
+        assert stage.artifact in details
+        for loop in journey_fig.loops_out_of(workflow, stage.id):
+            assert loop.trigger in details and loop.description in details
+            assert f"back to {workflow.stage(loop.to_stage).title}" in details
+        for loop in journey_fig.loops_into(workflow, stage.id):
+            assert loop.trigger in details
+            assert f"from {workflow.stage(loop.from_stage).title}" in details
 
 
 def test_journey_text_lists_every_stage_and_loop(site):
-    text = journey_fig.journey_text(site.workflow, site.roles)
-    for stage in site.workflow.stages:
+    workflow = site.workflow
+    text = journey_fig.journey_text(workflow, site.roles)
+    for stage in workflow.stages:
         assert stage.title in text
-    for loop in site.workflow.loops:
-        assert loop.trigger in text
+        assert stage.artifact.lower() in text.lower()
+    for loop in workflow.loops:
+        [line] = [line for line in text.splitlines() if loop.trigger in line]
+        assert workflow.stage(loop.from_stage).title in line
+        assert workflow.stage(loop.to_stage).title in line
+
+
+def _legend(figure: go.Figure) -> dict[str, go.Scatter]:
+    return {trace.name: trace for trace in figure.data if trace.showlegend is not False}
+
+
+def test_the_journey_has_a_legend_for_every_role_that_leads_a_stage(site):
+    workflow, roles = site.workflow, site.roles
+    figure = journey_fig.journey_figure(workflow, roles, workflow.stages[0].id)
+    legend = _legend(figure)
+    assert figure.layout.showlegend and figure.layout.legend.itemclick is False
+    leads = {roles.find(stage.lead).id for stage in workflow.stages}
+    for role in roles:
+        entry = legend.get(f"{role.title} leads")
+        if role.id in leads:
+            assert entry is not None, role.title
+            assert entry.marker.color == role.color
+        else:
+            assert entry is None, f"{role.title} leads no stage"
+    # The stages' markers wear the colours the legend explains.
+    markers = _trace(figure, "stages").marker
+    for i, stage in enumerate(workflow.stages):
+        assert markers.color[i] == legend[f"{roles.find(stage.lead).title} leads"].marker.color
+    assert legend[journey_fig.LOOP_LINE].line.dash == "dot"
+
+
+def test_with_a_role_highlighted_the_legend_explains_its_three_looks(site):
+    workflow, roles = site.workflow, site.roles
+    role = roles.get("DS")
+    figure = journey_fig.journey_figure(workflow, roles, workflow.stages[0].id, role.id)
+    legend = _legend(figure)
+    assert legend[f"{role.title} leads"].marker.symbol == "circle"
+    assert legend[f"{role.title} contributes"].marker.symbol == "circle-open"
+    assert legend["Takes no part"].marker.color == style.NEUTRAL
+
+
+def _loop_labels(figure: go.Figure) -> dict[str, object]:
+    return {
+        annotation.name.removeprefix("loop label "): annotation
+        for annotation in figure.layout.annotations
+        if (annotation.name or "").startswith("loop label ")
+    }
+
+
+def test_every_loop_back_arrow_is_labelled_from_the_content(site):
+    workflow = site.workflow
+    figure = journey_fig.journey_figure(workflow, site.roles, workflow.stages[0].id)
+    labels = _loop_labels(figure)
+    assert sorted(labels) == sorted(loop.id for loop in workflow.loops)
+    row = {stage.id: -i for i, stage in enumerate(workflow.stages)}
+    for loop in workflow.loops:
+        label = labels[loop.id]
+        assert label.text == (loop.label or loop.trigger)
+        # Along its own arc: between the two stages it joins, left of the spine.
+        low, high = sorted((row[loop.from_stage], row[loop.to_stage]))
+        assert low < label.y < high and label.x < 0
+        arc = _trace(figure, loop.trigger)
+        assert min(arc.x) > label.x > figure.layout.xaxis.range[0], "outside its arc, on screen"
+    xs = [label.x for label in labels.values()]
+    assert len(set(xs)) == len(xs), "no two labels share a column"
+
+
+def test_a_loop_without_a_label_shows_its_trigger_on_the_arrow(content_copy):
+    def drop_labels(data):
+        for loop in data["loops"]:
+            loop.pop("label", None)
+
+    _edit_yaml(content_copy / "workflow.yaml", drop_labels)
+    site = load_site(content_copy)
+    figure = journey_fig.journey_figure(site.workflow, site.roles, site.workflow.stages[0].id)
+    labels = _loop_labels(figure)
+    assert {labels[loop.id].text for loop in site.workflow.loops} == {
+        loop.trigger for loop in site.workflow.loops
+    }
 
 
 def test_a_broken_workflow_names_file_and_field(content_copy):
@@ -246,6 +418,163 @@ def test_a_broken_workflow_names_file_and_field(content_copy):
     )
     workflow = load_site(content_copy).workflow
     assert len(workflow.loops) == len(load_site().workflow.loops) - 1
+
+
+# ---------------------------------------------------------------- every sentence, proof-read
+
+# A sentence may not end on these, and a field may not be left hanging on them.
+DANGLING = {
+    *("a", "an", "the", "and", "or", "but", "nor", "so", "because", "if", "when", "while"),
+    *("whereas", "unless", "until", "since", "although", "though", "than", "that", "to"),
+    *("of", "with", "from", "by", "for", "in", "on", "at", "as", "into", "about", "after"),
+    *("before", "via", "like", "whether"),
+}
+# These open a clause: a verb (or a subject pronoun) must follow before the clause ends.
+OPENS_A_CLAUSE = {"when", "because", "if", "unless", "until", "while", "although", "whereas"}
+VERBISH = {
+    *("is", "are", "was", "were", "be", "been", "has", "have", "had", "can", "could", "will"),
+    *("would", "may", "might", "must", "should", "do", "does", "did", "go", "give", "get"),
+    *("hear", "need", "see", "run", "make", "take", "i", "you", "he", "she", "it", "we"),
+    *("they", "there"),
+}
+# What a missing or unformatted field leaves behind.
+LEFTOVERS = ("  ", " .", " ,", " :", "..", ",.", "None", "{", "}", "()", "[]", "<", ">", "**")
+FIELD = re.compile(r"^\*\*(?P<name>[^*]+):\*\* (?P<value>.*)$")
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"')]?\s+(?=[^a-z])")
+
+
+def _plain(text: str) -> str:
+    """What a reader sees of a Markdown line: no marks, no list number, no loop sign."""
+    text = re.sub(r"^(#+ |- |\d+\. )", "", text.rstrip())
+    return text.replace("**", "").replace("*", "").replace("↺ ", "").strip()
+
+
+def _clause_without_verb(sentence: str) -> str | None:
+    """The first 'when customer feedback' (a conjunction with no clause after it), or None."""
+    words = re.findall(r"[\w'-]+|[,;:.!?()]", sentence)
+    for i, word in enumerate(words):
+        if word.lower() not in OPENS_A_CLAUSE:
+            continue
+        clause = []
+        for following in words[i + 1 :]:
+            if following in ",;:.!?()":
+                break
+            clause.append(following.lower())
+        if not any(
+            w in VERBISH or (len(w) > 3 and w.endswith(("s", "ed")) and not w.endswith("ss"))
+            for w in clause
+        ):
+            return " ".join([word, *clause])
+    return None
+
+
+def sentence_problems(markdown: str) -> list[str]:
+    """Everything a proof-reader would mark in generated text: each line is a heading,
+    a field ('**Leads:** QA') or prose, and prose is full sentences."""
+    found = []
+    for raw in markdown.splitlines():
+        if not raw.strip():
+            continue
+        line = raw.rstrip()
+        found += [f"{token!r} in: {line}" for token in LEFTOVERS if token in _plain(line)]
+        if line.startswith("#"):
+            continue
+        prose = _plain(line)
+        field = FIELD.match(line.strip())
+        if field:  # a name and a value; any sentences after a value's first full stop
+            value, _, prose = _plain(field["value"]).partition(". ")
+            if not value or value.split()[-1].strip(".,").lower() in DANGLING:
+                found.append(f"empty or hanging field: {line}")
+        for sentence in filter(None, SENTENCE_END.split(prose)):
+            if not (sentence[0].isupper() or sentence[0] == '"'):
+                found.append(f"no capital: {sentence}")
+            if not re.search(r"[.!?][\"')]?$", sentence):
+                found.append(f"no full stop: {sentence}")
+            last = re.findall(r"[\w'-]+", sentence)
+            if last and last[-1].lower() in DANGLING:
+                found.append(f"ends on '{last[-1]}': {sentence}")
+            hanging = _clause_without_verb(sentence)
+            if hanging:
+                found.append(f"'{hanging}' has no verb: {sentence}")
+    return found
+
+
+def every_generated_text(site) -> dict[str, str]:
+    """Every text the diagrams generate, by where a reader meets it."""
+    workflow, debt, matrix, roles = (
+        site.workflow,
+        site.debt_figure,
+        site.responsibilities,
+        site.roles,
+    )
+    texts = {
+        "journey in words": journey_fig.journey_text(workflow, roles),
+        "debt in words": debt_fig.debt_text(debt, roles),
+        "debt headline": debt_fig.ml_code_share_sentence(debt),
+        "matrix in words": matrix_fig.matrix_text(matrix, roles),
+        "matrix caption": matrix_fig.matrix_caption(matrix, roles),
+    }
+    for stage in workflow.stages:
+        texts[f"stage {stage.id}"] = journey_fig.stage_details(workflow, roles, stage.id)
+    for role in roles:
+        texts[f"role {role.id} in the journey"] = journey_fig.role_in_journey(
+            workflow, roles, role.id
+        )
+        texts[f"matrix for {role.id}"] = matrix_fig.matrix_text(matrix, roles, role.id)
+        texts[f"matrix caption for {role.id}"] = matrix_fig.matrix_caption(matrix, roles, role.id)
+    for box in debt.boxes:
+        texts[f"box {box.id}"] = debt_fig.box_details(debt, roles, box.id)
+    return texts
+
+
+def test_the_proof_reader_marks_the_sentences_the_issue_found():
+    """The checker itself: it must catch what a reader caught."""
+    assert sentence_problems("Work can return here from Monitoring when customer feedback.")
+    assert sentence_problems("- **Monitoring**: the Dev Team leads and.")
+    assert sentence_problems("**Hands on:** None")
+    assert sentence_problems("The model is {share} of the area.")
+    assert sentence_problems("**Leads:**   ")
+    assert sentence_problems("the PM leads")
+    assert not sentence_problems(
+        "**↺ Customer feedback.** Work can come back here from Monitoring.\n"
+        "**Leads:** QA  \n#### Stage 1 of 7: Customer problem\n"
+        "A bug is found only when the predictions go wrong."
+    )
+
+
+def test_every_generated_sentence_reads_as_a_full_sentence(site):
+    problems = {
+        where: found
+        for where, text in every_generated_text(site).items()
+        if (found := sentence_problems(text))
+    }
+    assert problems == {}
+
+
+@pytest.mark.parametrize(
+    "trigger", ["Customer feedback", "customer feedback", "QA finds a defect.", "Drift?"]
+)
+def test_a_trigger_written_as_a_noun_or_with_its_own_stop_still_reads_well(content_copy, trigger):
+    """The issue's sentence came from a trigger written as a noun ('Customer feedback')."""
+    shipped = load_site().workflow
+    loop = shipped.loops[0]
+
+    def rewrite(data):
+        data["loops"][0]["trigger"] = trigger
+
+    _edit_yaml(content_copy / "workflow.yaml", rewrite)
+    site = load_site(content_copy)
+    texts = every_generated_text(site)
+    assert {where: sentence_problems(text) for where, text in texts.items()} == {
+        where: [] for where in texts
+    }
+    came_from = shipped.stage(loop.from_stage).title
+    back_to = shipped.stage(loop.to_stage).title
+    shown = trigger[0].upper() + trigger[1:].rstrip(".")
+    into = texts[f"stage {loop.to_stage}"]
+    assert shown in into and f"from {came_from}" in into, "the reader still learns both"
+    out_of = texts[f"stage {loop.from_stage}"]
+    assert shown in out_of and f"back to {back_to}" in out_of and loop.description in out_of
 
 
 # ---------------------------------------------------------------- who owns what

@@ -14,14 +14,25 @@ from teamroles.figures.style import (
     NEUTRAL,
     SMALL_FONT_SIZE,
     bare_figure,
+    capitalised,
     join_words,
     rgba,
     role_color,
     role_names,
-    wrap,
+    the,
 )
 from teamroles.hidden_debt import DebtBox, DebtFigure
 from teamroles.roles import RoleIndex
+
+# The box labels are the first two scatter traces, in this order: the page's style
+# (diagram_views.CHART_CSS) shows the wide set where the chart is wide and the narrow
+# set where it is narrow (a phone). Plotly.js draws each scatter trace as the n-th
+# group of the scatter layer; Streamlit drops trace uids, so the order is the handle.
+WIDE_LABELS_TRACE, NARROW_LABELS_TRACE = 1, 2
+NARROW_FONT_SIZE = 10
+# Below this chart width (px) the narrow labels are shown: the wide ones fit from here on.
+NARROW_CHART_PX = 600
+_OUTLINE_WIDTH, _SELECTED_OUTLINE_WIDTH = 1.5, 5
 
 
 def debt_figure(
@@ -32,6 +43,11 @@ def debt_figure(
 ) -> go.Figure:
     """The boxes where the paper put them, each as large as in the paper.
 
+    Each box is one point of a horizontal bar trace ("boxes"): a bar starts at the
+    box's left edge (`base`), is as long as the box is wide and as thick as it is
+    high, so a tap or click anywhere inside a box selects it. There is no tooltip
+    to cover the figure: what a box is shows under it, once picked.
+
     With `by_role` each box is filled in its owning role's colour. The selected
     box gets a thick outline. The ML Code box is too small for its label, which
     sits under the figure with an arrow, as in the paper's redraws.
@@ -40,30 +56,60 @@ def debt_figure(
     figure = bare_figure(height=400)
     figure.update_xaxes(range=[0, content.width])
     figure.update_yaxes(range=[content.height + 42, 0])
-    for box in content.boxes:
-        figure.add_trace(_box_trace(box, roles, by_role, box.id == selected))
-
-    labelled = [box for box in content.boxes if not box.is_ml_code]
-    ml_code = content.ml_code
-    points = [*labelled, ml_code]
-    owners = [roles.find(box.owner) for box in points]
+    boxes = content.boxes
+    owners = [roles.find(box.owner) for box in boxes]
+    is_selected = [box.id == selected for box in boxes]
     figure.add_trace(
-        go.Scatter(
-            x=[box.x + box.width / 2 for box in points],
-            y=[box.y + box.height / 2 for box in points],
-            mode="markers+text",
+        go.Bar(
+            orientation="h",
+            base=[box.x for box in boxes],
+            x=[box.width for box in boxes],
+            y=[box.y + box.height / 2 for box in boxes],
+            width=[box.height for box in boxes],
             name="boxes",
             showlegend=False,
-            text=[_words_per_line(box.label) for box in labelled] + [""],
-            textfont={"size": SMALL_FONT_SIZE},
-            marker={"size": 26, "opacity": 0, "color": [role_color(r) for r in owners]},
-            customdata=[box.id for box in points],
-            hovertext=[_box_hover(box, roles) for box in points],
-            hoverinfo="text",
+            marker={
+                "color": [
+                    _fill(box, owner, by_role) for box, owner in zip(boxes, owners, strict=True)
+                ],
+                "line": {
+                    "color": [
+                        role_color(owner) if chosen and by_role else NEUTRAL
+                        for owner, chosen in zip(owners, is_selected, strict=True)
+                    ],
+                    "width": [
+                        _SELECTED_OUTLINE_WIDTH if chosen else _OUTLINE_WIDTH
+                        for chosen in is_selected
+                    ],
+                },
+            },
+            # Plotly dims the boxes a click did not select; the outline marks it instead.
+            selected={"marker": {"opacity": 1}},
+            unselected={"marker": {"opacity": 1}},
+            customdata=[box.id for box in boxes],
+            hoverinfo="none",
         )
     )
+    labelled = [box for box in boxes if not box.is_ml_code]
+    for name, lines, size in (
+        ("box labels", lambda box: box.label_lines, SMALL_FONT_SIZE),
+        ("box labels, narrow", lambda box: box.narrow_label_lines, NARROW_FONT_SIZE),
+    ):
+        figure.add_trace(
+            go.Scatter(
+                x=[box.x + box.width / 2 for box in labelled],
+                y=[box.y + box.height / 2 for box in labelled],
+                mode="text",
+                name=name,
+                showlegend=False,
+                text=["<br>".join(lines(box)) for box in labelled],
+                textfont={"size": size},
+                hoverinfo="skip",
+            )
+        )
     if by_role:
         _add_owner_legend(figure, content, roles)
+    ml_code = content.ml_code
     figure.add_annotation(
         x=ml_code.x + ml_code.width / 2,
         y=ml_code.y + ml_code.height,
@@ -83,27 +129,11 @@ def debt_figure(
     return figure
 
 
-def _box_trace(box: DebtBox, roles: RoleIndex, by_role: bool, selected: bool) -> go.Scatter:
-    owner = roles.find(box.owner)
+def _fill(box: DebtBox, owner, by_role: bool) -> str:
     color = role_color(owner)
     if box.is_ml_code:
-        fill = color if by_role else ML_CODE_FILL
-    else:
-        fill = rgba(color, 0.4) if by_role else rgba(NEUTRAL, 0.08)
-    x0, y0, x1, y1 = box.x, box.y, box.x + box.width, box.y + box.height
-    return go.Scatter(
-        x=[x0, x1, x1, x0, x0],
-        y=[y0, y0, y1, y1, y0],
-        mode="lines",
-        fill="toself",
-        fillcolor=fill,
-        line={"color": color if selected and by_role else NEUTRAL, "width": 5 if selected else 1.5},
-        name=box.label,
-        showlegend=False,
-        hoveron="fills",
-        text=_box_hover(box, roles),
-        hoverinfo="text",
-    )
+        return color if by_role else ML_CODE_FILL
+    return rgba(color, 0.4) if by_role else rgba(NEUTRAL, 0.08)
 
 
 def _add_owner_legend(figure: go.Figure, content: DebtFigure, roles: RoleIndex) -> None:
@@ -123,34 +153,36 @@ def _add_owner_legend(figure: go.Figure, content: DebtFigure, roles: RoleIndex) 
             )
     figure.update_layout(
         showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom", "yref": "container"},
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "y": 0,
+            "yanchor": "bottom",
+            "yref": "container",
+            # A key, not a switch: a click on an entry must not hide boxes.
+            "itemclick": False,
+            "itemdoubleclick": False,
+        },
         margin={"b": 40},
         height=figure.layout.height + 32,
     )
 
 
-def _words_per_line(label: str) -> str:
-    return "<br>".join(label.split())
+def percent(share: float) -> str:
+    """A share between 0 and 1 as the page writes it, to one decimal: 0.0078 -> '0.8%'.
 
-
-def _box_hover(box: DebtBox, roles: RoleIndex) -> str:
-    owner = roles.find(box.owner)
-    return (
-        f"<b>{box.label}</b><br>{wrap(box.what, 44)}"
-        f"<br><br>Usually owned by: {owner.title if owner else box.owner}"
-        f"<br>Prone to: {join_words(box.prone_to)}"
-    )
+    The one way the figure's percentages are written, in the headline and in the list."""
+    return f"{share * 100:.1f}%"
 
 
 def ml_code_share_sentence(content: DebtFigure) -> str:
     """The line under the figure: how much of the system is ML code."""
-    share = content.ml_code_share * 100
     largest = max(content.boxes, key=lambda box: box.area)
     times = largest.area / content.ml_code.area
     return (
-        f"The {content.ml_code.label} box covers only {share:.1f}% of the area of all "
-        f"{len(content.boxes)} boxes; {largest.label} alone is about {times:.0f} times "
-        f"as large."
+        f"The {content.ml_code.label} box covers only {percent(content.ml_code_share)} of the "
+        f"area of all {len(content.boxes)} boxes; {largest.label} alone is about {times:.0f} "
+        f"times as large."
     )
 
 
@@ -173,13 +205,18 @@ def box_details(content: DebtFigure, roles: RoleIndex, box_id: str) -> str:
 
 def debt_text(content: DebtFigure, roles: RoleIndex) -> str:
     """Every box in words, biggest first, with owner and debt."""
-    total = sum(box.area for box in content.boxes)
     lines = []
     for box in sorted(content.boxes, key=lambda box: box.area, reverse=True):
         owner = roles.find(box.owner)
         lines.append(
-            f"- **{box.label}** ({box.area / total * 100:.0f}% of the area): "
-            f"{owner.title if owner else box.owner} usually owns it; "
-            f"prone to {join_words(box.prone_to)}."
+            f"- The **{box.label}** box covers {percent(content.share(box))} of the area. "
+            f"{capitalised(the(owner)) if owner else box.owner} usually owns it, and it is "
+            f"prone to {join_words([_lower_first(debt) for debt in box.prone_to])}."
         )
     return "\n".join([ml_code_share_sentence(content), "", *lines])
+
+
+def _lower_first(text: str) -> str:
+    """A debt's name inside a sentence: 'Glue code' -> 'glue code'; 'CACE' stays."""
+    first = text.split(" ", 1)[0]
+    return text if first.isupper() else text[:1].lower() + text[1:]

@@ -12,6 +12,7 @@ from teamroles.figures.style import (
     NEUTRAL,
     SMALL_FONT_SIZE,
     bare_figure,
+    capitalised,
     count,
     join_words,
     role_color,
@@ -24,8 +25,12 @@ from teamroles.workflow import Loop, Stage, Workflow
 
 # One row per stage, loops drawn as arcs on the left.
 _STAGE_ROW_PX = 78
-_LOOP_STEP = 0.32
+_LOOP_STEP = 0.45  # room between two arcs for a label
 _TEXT_WIDTH = 34
+_LABEL_ROOM = _LOOP_STEP  # left of the outermost loop, for its label
+_LEGEND_PX = 64  # above the stages, for the legend (two rows on a phone)
+LOOP_LINE = "Work sent back"
+LOOP_LABEL_FONT_SIZE = 10
 
 
 def stage_roles(stage: Stage, roles: RoleIndex) -> tuple[Role | None, list[Role]]:
@@ -65,10 +70,11 @@ def journey_figure(
     stages = workflow.stages
     row = {stage.id: -i for i, stage in enumerate(stages)}
     depths = _loop_depths(workflow)
-    left = -(max(depths.values(), default=0.3) + 0.15)
-    figure = bare_figure(height=_STAGE_ROW_PX * len(stages) + 24)
-    figure.update_xaxes(range=[left, 6.2])
+    left = -(max(depths.values(), default=0.3) + _LABEL_ROOM)
+    figure = bare_figure(height=_STAGE_ROW_PX * len(stages) + 24 + _LEGEND_PX)
+    figure.update_xaxes(range=[left, 5.8])
     figure.update_yaxes(range=[-(len(stages) - 1) - 0.55, 0.55])
+    _add_legend(figure, workflow, roles, highlight)
 
     figure.add_trace(
         go.Scatter(
@@ -77,6 +83,7 @@ def journey_figure(
             mode="lines",
             line={"color": NEUTRAL, "width": 2},
             hoverinfo="skip",
+            showlegend=False,
         )
     )
     for loop in workflow.loops:
@@ -116,6 +123,7 @@ def journey_figure(
                 },
                 hoverinfo="skip",
                 name="current stage",
+                showlegend=False,
             )
         )
     ys = [row[stage.id] for stage in stages]
@@ -136,6 +144,7 @@ def journey_figure(
             customdata=ids,
             hovertext=hovers,
             hoverinfo="text",
+            showlegend=False,
         )
     )
     figure.add_trace(
@@ -150,9 +159,70 @@ def journey_figure(
             customdata=ids,
             hovertext=hovers,
             hoverinfo="text",
+            showlegend=False,
         )
     )
     return figure
+
+
+def legend_entries(
+    workflow: Workflow, roles: RoleIndex, highlight: str | None = None
+) -> list[tuple[str, dict]]:
+    """What the colours and shapes mean, as (name, marker) pairs, in reading order.
+
+    Without a highlight: each role that leads a stage, in its colour. With one: that
+    role's three looks (leads, contributes, takes no part)."""
+    if highlight:
+        role = roles.get(highlight)
+        color = role_color(role)
+        return [
+            (f"{role.title} leads", {"symbol": "circle", "size": 12, "color": color}),
+            (
+                f"{role.title} contributes",
+                {"symbol": "circle-open", "size": 12, "color": color, "line": {"width": 3}},
+            ),
+            ("Takes no part", {"symbol": "circle", "size": 7, "color": NEUTRAL}),
+        ]
+    leading = {lead.id for lead in (stage_roles(s, roles)[0] for s in workflow.stages) if lead}
+    return [
+        (f"{role.title} leads", {"symbol": "circle", "size": 12, "color": role_color(role)})
+        for role in roles
+        if role.id in leading
+    ]
+
+
+def _add_legend(
+    figure: go.Figure, workflow: Workflow, roles: RoleIndex, highlight: str | None
+) -> None:
+    """A key above the stages: the colours (or, with a highlight, the shapes), and the
+    dotted line of the loops. Legend-only traces: they draw nothing in the chart."""
+    for name, marker in legend_entries(workflow, roles, highlight):
+        figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=marker))
+    if workflow.loops:
+        figure.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=LOOP_LINE,
+                line={"color": NEUTRAL, "width": 2, "dash": "dot"},
+            )
+        )
+    figure.update_layout(
+        showlegend=True,
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "y": 1,
+            "yanchor": "top",
+            "yref": "container",
+            "font": {"size": SMALL_FONT_SIZE + 1},
+            # A key, not a switch: a click on an entry must not hide anything.
+            "itemclick": False,
+            "itemdoubleclick": False,
+        },
+        margin={"t": _LEGEND_PX},
+    )
 
 
 def _add_loop(
@@ -178,7 +248,21 @@ def _add_loop(
             name=loop.trigger,
             hovertext=(f"<b>↺ {loop.trigger}</b><br>back to {workflow.stage(loop.to_stage).title}"),
             hoverinfo="text",
+            showlegend=False,
         )
+    )
+    # What sends the work back, along the arc, read upwards as the work goes: halfway
+    # between this arc and the next one out.
+    figure.add_annotation(
+        x=-depth - _LOOP_STEP / 2,
+        y=(start + end) / 2,
+        xref="x",
+        yref="y",
+        text=loop.arrow_label,
+        textangle=-90,
+        showarrow=False,
+        font={"size": LOOP_LABEL_FONT_SIZE},
+        name=f"loop label {loop.id}",
     )
     figure.add_annotation(
         x=-0.27,
@@ -208,7 +292,11 @@ def loops_out_of(workflow: Workflow, stage_id: str) -> list[Loop]:
 
 
 def stage_details(workflow: Workflow, roles: RoleIndex, stage_id: str) -> str:
-    """Markdown for the stage the reader picked: who, what it hands on, the loops."""
+    """Markdown for the stage the reader picked: who, what it hands on, the loops.
+
+    A loop's trigger leads its paragraph as a run-in heading ("**↺ QA finds a
+    defect.**"), never inside a sentence: a trigger written as a clause and one written
+    as a noun ("Customer feedback") both read well there."""
     stage = workflow.stage(stage_id)
     number = [s.id for s in workflow.stages].index(stage_id) + 1
     lead, contributors = stage_roles(stage, roles)
@@ -222,17 +310,24 @@ def stage_details(workflow: Workflow, roles: RoleIndex, stage_id: str) -> str:
     ]
     for loop in loops_out_of(workflow, stage_id):
         back_to = workflow.stage(loop.to_stage).title
-        lines += ["", f"**↺ Back to {back_to}** when {_lower_first(loop.trigger)}: "]
-        lines[-1] += loop.description
+        lines += [
+            "",
+            f"**↺ {_run_in(loop.trigger)}** The work goes back to {back_to}. {loop.description}",
+        ]
     for loop in loops_into(workflow, stage_id):
         came_from = workflow.stage(loop.from_stage).title
-        lines += ["", f"**↺ Work can return here from {came_from}** when "]
-        lines[-1] += f"{_lower_first(loop.trigger)}."
+        lines += ["", f"**↺ {_run_in(loop.trigger)}** Work can come back here from {came_from}."]
     return "\n".join(lines)
 
 
+def _run_in(text: str) -> str:
+    """A trigger as a run-in heading: a capital first and a full stop last."""
+    text = capitalised(text.strip())
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 def _lower_first(text: str) -> str:
-    """'QA finds a defect' stays; 'Customer feedback' becomes 'customer feedback'."""
+    """Inside a sentence: 'Test report' becomes 'test report'; 'QA report' stays."""
     first = text.split(" ", 1)[0]
     return text if first.isupper() else text[:1].lower() + text[1:]
 
@@ -256,17 +351,20 @@ def journey_text(workflow: Workflow, roles: RoleIndex) -> str:
     lines = []
     for i, stage in enumerate(workflow.stages, start=1):
         lead, contributors = stage_roles(stage, roles)
-        who = f"{lead.title if lead else stage.lead} leads"
+        who = the(lead) if lead else stage.lead
         if contributors:
-            who += f", with the {join_words([role.title for role in contributors])}"
-        lines.append(f"{i}. **{stage.title}**: {who}. Hands on: {stage.artifact}.")
+            who += f", with {join_words([the(role) for role in contributors])},"
+        lines.append(
+            f"{i}. **{_run_in(stage.title)}** {capitalised(who)} leads and hands on the "
+            f"{_lower_first(stage.artifact)}."
+        )
     if workflow.loops:
-        lines.append("")
-        lines.append("Where the work loops back:")
-        lines.append("")
+        ways = count(workflow.loops, "way")
+        lines += ["", f"The work can go back to an earlier stage in {ways}.", ""]
         for loop in workflow.loops:
             lines.append(
-                f"- {loop.trigger}: from {workflow.stage(loop.from_stage).title} "
-                f"back to {workflow.stage(loop.to_stage).title}."
+                f"- **{_run_in(loop.trigger)}** The work goes from "
+                f"{workflow.stage(loop.from_stage).title} back to "
+                f"{workflow.stage(loop.to_stage).title}."
             )
     return "\n".join(lines)

@@ -15,6 +15,7 @@ from teamroles.figures.style import (
     NEUTRAL,
     SMALL_FONT_SIZE,
     bare_figure,
+    capitalised,
     count,
     join_words,
     rgba,
@@ -41,6 +42,12 @@ _LEVEL_MARKERS = {
     "lead": {"symbol": "circle", "size": 22},
     "contributes": {"symbol": "circle-open", "size": 17, "line": {"width": 3}},
     "informed": {"symbol": "circle", "size": 8},
+}
+# "the PM leads", "the Dev Team and QA contribute": the verb for one role, for several.
+_LEVEL_VERBS = {
+    "lead": ("leads", "lead"),
+    "contributes": ("contributes", "contribute"),
+    "informed": ("is kept informed", "are kept informed"),
 }
 LEVEL_SHAPES = {"lead": "filled circle", "contributes": "open ring", "informed": "small grey dot"}
 _MATRIX_ROW_PX = 44
@@ -151,16 +158,25 @@ def matrix_text(
     role: str | None = None,
     activity_ids: Sequence[str] = (),
 ) -> str:
-    """The rows on show, one line each: who leads, who contributes, who is informed."""
+    """The rows on show, one sentence each: who leads, who contributes, who is informed."""
     lines = []
     for activity in visible_activities(matrix, role, activity_ids):
         parts = []
         for level in LEVELS:
-            names = [r.title for r in roles if activity.level(r.id) == level]
-            if names:
-                parts.append(f"{level_name(level).lower()}: {join_words(names)}")
-        lines.append(f"- **{activity.title}**: {'; '.join(parts)}.")
+            who = [r for r in roles if activity.level(r.id) == level]
+            if who:
+                names = join_words([the(r) for r in who])
+                parts.append(f"{names} {_LEVEL_VERBS[level][len(who) > 1]}")
+        lines.append(f"- **{activity.title}.** {capitalised(_clauses(parts))}.")
     return "\n".join(lines) or "No activity matches this filter."
+
+
+def _clauses(parts: list[str]) -> str:
+    """Clauses joined with commas, as they may hold an 'and' of their own:
+    'a leads, b contributes, and c and d are kept informed'."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])}, and {parts[-1]}"
 
 
 def matrix_caption(

@@ -77,6 +77,11 @@ def the(role: Role) -> str:
     return role.title if role.title.isupper() else f"the {role.title}"
 
 
+def capitalised(text: str) -> str:
+    """The text with a capital first letter, to start a sentence: 'the PM' -> 'The PM'."""
+    return text[:1].upper() + text[1:]
+
+
 def join_words(words: Sequence[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     if len(words) <= 1:
