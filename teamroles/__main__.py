@@ -1,7 +1,8 @@
-"""Command line: `python -m teamroles check [--content DIR]` and `python -m teamroles room ...`.
+"""Command line: `python -m teamroles check [--content DIR]`, `... room ...` and `... deck ...`.
 
 `room` runs workshop rooms without the app: create one (and print its links),
 draw its join QR code, export its answers, delete it, or purge old rooms.
+`deck` lists the presentation decks and exports one as a standalone HTML file.
 """
 
 from __future__ import annotations
@@ -39,7 +40,55 @@ def summary(site) -> str:
         parts.append(f"{len(site.responsibilities.activities)} activities in the matrix")
     for quiz in site.quizzes:
         parts.append(f"quiz {quiz.id!r}: {len(quiz.questions)} questions")
+    for deck in site.decks:
+        parts.append(f"deck {deck.id!r}: {len(deck.slides)} slides")
     return ", ".join(parts)
+
+
+def deck(args: argparse.Namespace) -> int:
+    """`deck list` or `deck export`; an unknown deck id is one line naming the ids, exit 2."""
+    site = load_site(args.content)
+    if args.deck_command == "list":
+        return deck_list(site)
+    try:
+        chosen = site.deck(args.deck_id)
+    except KeyError:
+        known = ", ".join(d.id for d in site.decks) or "none"
+        print(f"Error: no deck has the id '{args.deck_id}' (decks: {known})", file=sys.stderr)
+        return 2
+    return deck_export(site, chosen, args.out, args.notes)
+
+
+def deck_list(site) -> int:
+    if not site.decks:
+        print(f"No decks in {site.path_of('decks')}.")
+    width = max((len(d.id) for d in site.decks), default=0)
+    for d in site.decks:
+        print(f"{d.id:<{width}}  {len(d.slides):>3} slides  {d.title}")
+    deck_problems = [p for p in site.problems if p.path.startswith(site.path_of("decks"))]
+    if deck_problems:
+        print(
+            f"{len(deck_problems)} problem(s) in the deck files: run "
+            "`python -m teamroles check` to see them.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def deck_export(site, chosen, out: Path, notes: bool) -> int:
+    from teamroles.deck.export import export_html
+
+    try:
+        out.write_text(export_html(chosen, site, notes=notes), encoding="utf-8")
+    except OSError as exc:
+        print(f"Error: cannot write {exc.filename or out}: {exc.strerror}", file=sys.stderr)
+        return 1
+    with_notes = "with" if notes else "without"
+    print(
+        f"Wrote deck '{chosen.id}' ({len(chosen.slides)} slides, {with_notes} speaker notes) "
+        f"to {out}."
+    )
+    return 0
 
 
 def room(args: argparse.Namespace) -> int:
@@ -178,19 +227,35 @@ def _room_parsers(commands) -> None:
     )
 
 
+def _deck_parsers(commands, content: argparse.ArgumentParser) -> None:
+    deck_parser = commands.add_parser("deck", help="list the decks, export one as HTML")
+    actions = deck_parser.add_subparsers(dest="deck_command", required=True)
+    actions.add_parser("list", parents=[content], help="the decks: ids, slides, titles")
+    export = actions.add_parser(
+        "export", parents=[content], help="write one deck as a standalone HTML file"
+    )
+    export.add_argument("deck_id", metavar="ID", help="the deck's id (its file name)")
+    export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    export.add_argument("--notes", action="store_true", help="include the speaker notes")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m teamroles")
     commands = parser.add_subparsers(dest="command", required=True)
-    check_parser = commands.add_parser("check", help="validate all content files")
-    check_parser.add_argument(
+    content = argparse.ArgumentParser(add_help=False)
+    content.add_argument(
         "--content",
         type=Path,
         help="content folder (default: $TEAMROLES_CONTENT, else the shipped content/ folder)",
     )
+    commands.add_parser("check", parents=[content], help="validate all content files")
     _room_parsers(commands)
+    _deck_parsers(commands, content)
     args = parser.parse_args(argv)
     if args.command == "room":
         return room(args)
+    if args.command == "deck":
+        return deck(args)
     return check(args.content)
 
 

@@ -50,6 +50,7 @@ FEATURE_PAGES: tuple[PageSpec, ...] = (
         "workshop", "Run a workshop", "app_pages/workshop.py", "Workshop", ":material/co_present:"
     ),
     PageSpec("join", "Join a workshop", "app_pages/join.py", "Workshop", ":material/smartphone:"),
+    PageSpec("present", "Present", "app_pages/present.py", "Workshop", ":material/slideshow:"),
 )
 
 

@@ -8,12 +8,15 @@ without a restart.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from teamroles.content_model import by_id
+from teamroles.deck import Deck, load_decks
 from teamroles.glossary import Glossary, load_glossary
 from teamroles.hidden_debt import DebtFigure, load_debt_figure
 from teamroles.markdown_files import TextPage, load_text_page
@@ -47,6 +50,12 @@ class Site:
     debt_figure: DebtFigure | None = None
     responsibilities: Responsibilities | None = None
     content_dir: Path = CONTENT_DIR
+    # Presentation decks from `decks/` (docs/presenting.md), by id; none without the folder.
+    decks: list[Deck] = field(default_factory=list)
+
+    def deck(self, deck_id: str) -> Deck:
+        """The deck with this id; UnknownId (a KeyError) naming it and the ids that exist."""
+        return by_id(self.decks, deck_id, "deck")
 
     def path_of(self, name: str) -> str:
         """A content file's path as an author can open it, e.g. `content/workflow.yaml`."""
@@ -107,7 +116,7 @@ def _parse_site(content_dir: Path, version: str) -> Site:
     quizzes, quiz_problems = load_quizzes(content_dir, roles, glossary)
     debt_figure, debt_problems = load_debt_figure(content_dir, roles)
     responsibilities, responsibility_problems = load_responsibilities(content_dir, roles)
-    return Site(
+    site = Site(
         home=home,
         roles=roles,
         glossary=glossary,
@@ -132,6 +141,11 @@ def _parse_site(content_dir: Path, version: str) -> Site:
         version=version,
         content_dir=content_dir,
     )
+    # Decks name all the other content, so they are read last, against the site loaded so
+    # far, and their problems come last: a problem above may explain one of theirs.
+    decks, deck_problems = load_decks(content_dir, site)
+    problems = site.problems + sorted(deck_problems)
+    return dataclasses.replace(site, decks=decks, problems=problems)
 
 
 def _missing_files(content_dir: Path, roles: RoleIndex) -> list[Problem]:

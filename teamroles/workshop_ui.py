@@ -294,7 +294,7 @@ def host_page(code: str, token: str | None) -> None:
         st.html(HOST_CSS)
         ticking = state.phase != "ended"
         # run_every is fixed when the fragment is defined: a full rerun switches it off.
-        live = st.fragment(run_every=workshop.POLL_SECONDS if ticking else None)(_host_live)
+        live = st.fragment(run_every=workshop.POLL_SECONDS if ticking else None)(host_live)
         live(code, token, ticking)
 
 
@@ -317,7 +317,9 @@ def _not_host(code: str, error: Exception) -> None:
     _new_room_button()
 
 
-def _host_live(code: str, token: str, ticking: bool) -> None:
+def host_live(code: str, token: str, ticking: bool) -> None:
+    """The projected room: phase, controls, lobby, question, reveal or results (also on a
+    deck's live slide). Runs inside a timer fragment."""
     service = room_ui.service()
     with room_ui.database_guard():
         try:

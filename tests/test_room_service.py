@@ -99,6 +99,13 @@ def test_the_question_order_is_fixed_by_the_seed_or_kept_without_shuffle(room_se
     assert sorted(order(first)) == ["q1", "q2", "q3", "q4"]
     assert order(room_service.create_room("demo", shuffle=False, questions=2)) == ["q1", "q2"]
     assert len(order(room_service.create_room("demo", questions=99))) == 4
+    # A deck's live slide asks exactly its question(s), in the order given.
+    picked = room_service.create_room("demo", question_ids=("q3",), shuffle=False)
+    assert order(picked) == ["q3"]
+    kept_order = room_service.create_room("demo", question_ids=("q4", "q2"), shuffle=False)
+    assert order(kept_order) == ["q4", "q2"]
+    with pytest.raises(BadSettings, match="q9"):  # gone from its bank since the deck named it
+        room_service.create_room("demo", question_ids=("q9",))
 
 
 def test_creating_a_room_refuses_an_unknown_quiz_and_impossible_settings(room_service):

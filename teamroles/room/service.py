@@ -21,7 +21,7 @@ import io
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
@@ -241,13 +241,25 @@ class RoomService:
         countdown_seconds: int | None = None,
         leaderboard: bool = False,
         speed_bonus: bool = False,
+        question_ids: Sequence[str] | None = None,
     ) -> CreatedRoom:
-        """A new room in the lobby, its questions chosen and ordered now, for good."""
+        """A new room in the lobby, its questions chosen and ordered now, for good.
+
+        `question_ids` picks the questions (in that order, before `questions` and
+        `shuffle` apply): a deck's live slide asks exactly its one question."""
         quizzes = self._quizzes()
         quiz = quizzes.get(quiz_id)
         if quiz is None:
             raise UnknownQuiz(quiz_id, sorted(quizzes))
         ids = quiz.question_ids
+        if question_ids is not None:
+            unknown = [question_id for question_id in question_ids if question_id not in ids]
+            if unknown:
+                raise BadSettings(
+                    f"No question {unknown[0]!r} in the quiz {quiz.title!r}: it may have been "
+                    "removed from its bank."
+                )
+            ids = list(question_ids)
         count = len(ids) if questions is None else questions
         if count < 1:
             raise BadSettings("A room needs at least one question.")

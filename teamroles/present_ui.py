@@ -1,0 +1,444 @@
+"""Draws /present: a deck on the projector, its speaker view, the keys and the sync.
+
+The deck itself (which slides, what each holds) is decided in `teamroles.deck`; this
+module only draws. The slide on screen lives in the session and in the URL
+(`?deck=the-team&slide=7`), so a link opens that slide and a reload keeps it.
+
+- Keys: a small component (`st.components.v2`, no iframe) listens to the page's
+  keydown (arrows, Page Up/Down, space, Home/End: what presentation clickers send)
+  and reports a move; a move reruns only the deck's fragment.
+- Two windows of one presenter (the projected view and the speaker view) follow each
+  other through the browser's own storage: each window writes the slide it shows,
+  and the other hears the `storage` event and moves there. Nothing goes through the
+  server, so two presenters on one server never move each other's decks.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from teamroles import diagram_views, room_ui, ui, workshop, workshop_ui
+from teamroles.deck.charts import slide_figure
+from teamroles.deck.export import export_html
+from teamroles.deck.model import Deck, Slide, parse_slide_param, slide_at
+from teamroles.figures import style
+from teamroles.room import RoomError
+from teamroles.site import Site
+
+VIEWS = ("projector", "speaker")
+KEYS = "present-keys"  # the key of the keys-and-sync component
+NUMBER = "present_slide"  # session: {deck id: slide number on screen}
+LINKED = "present_linked"  # session: {deck id: the slide= this session last put in the URL}
+STARTED = "present_started"  # session: when the speaker view's clock started (epoch ms)
+ROOMS = "present_rooms"  # session: {(deck id, slide number): (room code, host token)}
+CHART_FONT_PX = 22  # chart text on a slide, at least 20 px at 1920x1080
+
+# The projected screen: no menu, no header, the whole width; type that reads from the
+# back of a room. Scoped to the slide's container (`st-key-slide`).
+PRESENT_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], [data-testid="stHeader"] { display: none !important; }
+[data-testid="stMainBlockContainer"] {
+  max-width: none !important; padding: 1.25rem 3.5rem 1rem 3.5rem !important;
+}
+.st-key-slide { min-height: calc(100vh - 6rem); justify-content: center; }
+.st-key-slide [data-testid="stMarkdownContainer"] :is(p, li, td, th) {
+  font-size: 2.1rem !important; line-height: 1.35;
+}
+.st-key-slide h1 { font-size: 3.6rem !important; line-height: 1.1; padding: 0 0 0.75rem 0; }
+.st-key-slide-label [data-testid="stMarkdownContainer"] p {
+  font-size: 1.6rem !important; text-transform: uppercase; letter-spacing: 0.08em;
+  opacity: 0.85; margin: 0;
+}
+.st-key-slide-bar button { min-height: 2.75rem; }
+.st-key-slide-bar [data-testid="stMarkdownContainer"] p { font-size: 1.25rem !important; }
+.st-key-slide-count [data-testid="stMarkdownContainer"] p {
+  font-size: 1.4rem !important; font-variant-numeric: tabular-nums;
+}
+[data-testid="stElementContainer"]:has(> [data-testid="stBidiComponent"]) { display: none; }
+@media (max-height: 800px) {
+  .st-key-slide [data-testid="stMarkdownContainer"] :is(p, li, td, th) {
+    font-size: 1.6rem !important;
+  }
+  .st-key-slide h1 { font-size: 2.6rem !important; }
+}
+</style>"""
+
+_KEYS_JS = """
+export default function (component) {
+  const { data, setTriggerValue } = component;
+  if (!data) return;
+  const name = "teamroles.present." + data.deck;
+  try {
+    if (localStorage.getItem(name) !== String(data.slide)) {
+      localStorage.setItem(name, String(data.slide));
+    }
+  } catch (e) { /* no storage: the windows just do not follow each other */ }
+  const moves = {
+    ArrowRight: "next", ArrowDown: "next", PageDown: "next", " ": "next",
+    ArrowLeft: "previous", ArrowUp: "previous", PageUp: "previous",
+    Home: "first", End: "last",
+  };
+  const onKey = (event) => {
+    const target = event.target;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
+    if (target && (target.isContentEditable ||
+        /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(target.tagName) ||
+        (target.closest && target.closest('[role="radiogroup"], [role="listbox"]')))) return;
+    const move = moves[event.key];
+    if (!move) return;
+    event.preventDefault();
+    setTriggerValue("move", move);
+  };
+  const onStorage = (event) => {
+    if (event.key !== name || event.newValue === null) return;
+    const number = parseInt(event.newValue, 10);
+    if (number && number !== data.slide) setTriggerValue("move", "to:" + number);
+  };
+  window.addEventListener("keydown", onKey);
+  window.addEventListener("storage", onStorage);
+  return () => {
+    window.removeEventListener("keydown", onKey);
+    window.removeEventListener("storage", onStorage);
+  };
+}
+"""
+
+_CLOCK_JS = """
+export default function (component) {
+  const { data, parentElement } = component;
+  let face = parentElement.querySelector("output");
+  if (!face) {
+    face = document.createElement("output");
+    face.setAttribute("aria-label", "Time since you started presenting");
+    parentElement.appendChild(face);
+  }
+  const show = () => {
+    const seconds = Math.max(0, Math.floor((Date.now() - data.start) / 1000));
+    const minutes = Math.floor(seconds / 60);
+    face.textContent = minutes + ":" + String(seconds % 60).padStart(2, "0");
+  };
+  show();
+  const timer = setInterval(show, 1000);
+  return () => clearInterval(timer);
+}
+"""
+_CLOCK_CSS = """
+output { font-size: 2.5rem; font-weight: 700; font-variant-numeric: tabular-nums;
+         color: var(--st-text-color); font-family: var(--st-font); }
+"""
+
+_keys = st.components.v2.component("teamroles.present_keys", js=_KEYS_JS)
+_clock = st.components.v2.component("teamroles.present_clock", js=_CLOCK_JS, css=_CLOCK_CSS)
+
+
+def page() -> None:
+    """/present: the list of decks; with `?deck=` the deck itself, in the view it names."""
+    site = ui.site()
+    decks = {deck.id: deck for deck in site.decks}
+    params = st.query_params
+    wanted = params.get("deck")
+    if not wanted or wanted not in decks:
+        landing(site, wanted)
+        return
+    deck = decks[wanted]
+    view = params.get("view") if params.get("view") in VIEWS else "projector"
+    numbers = st.session_state.setdefault(NUMBER, {})
+    linked = st.session_state.setdefault(LINKED, {})
+    # The URL's slide counts when the session starts or when it is not the one this
+    # session put there (a link typed or pasted); otherwise the session's slide holds.
+    if deck.id not in numbers or params.get("slide") not in (None, linked.get(deck.id)):
+        numbers[deck.id] = slide_at(deck, params.get("slide")).number
+    st.set_page_config(page_title=f"{deck.title} · Presenting · The Team", layout="wide")
+    st.html(PRESENT_CSS)
+    _deck(deck.id, view)
+
+
+def landing(site: Site, wanted: str | None) -> None:
+    """What a facilitator sees first: each deck, how to present it, and the file."""
+    st.title(ui.current_page().title)
+    if wanted:
+        st.warning(
+            f"There is no deck '{wanted}'."
+            + (f" Decks: {', '.join(deck.id for deck in site.decks)}." if site.decks else ""),
+            icon=":material/warning:",
+        )
+    if not site.decks:
+        st.info(
+            "There is no deck to present yet. A deck is a file in `content/decks/`: see "
+            "docs/presenting.md.",
+            icon=":material/info:",
+        )
+        ui.reading_links()
+        return
+    st.markdown(
+        "Present the explainer itself to a room, one idea per slide, full screen. "
+        "Move with the arrow keys, Page Up/Down or space (what a presentation clicker "
+        "sends) or the buttons. The speaker view, in a second window on your laptop, shows "
+        "the notes, the next slide and a clock, and both windows follow each other."
+    )
+    here = ui.nav().page(ui.current_page().url_path)
+    for deck in site.decks:
+        with st.container(border=True, key=f"deck-{deck.id}"):
+            st.markdown(
+                f"### {deck.title}\n\n{deck.summary}\n\n{len(deck)} slides · `{deck.source}`"
+            )
+            with st.container(horizontal=True):
+                st.page_link(
+                    here,
+                    label="Present on this screen",
+                    icon=":material/slideshow:",
+                    query_params={"deck": deck.id},
+                )
+                st.page_link(
+                    here,
+                    label="Speaker view",
+                    icon=":material/speaker_notes:",
+                    query_params={"deck": deck.id, "view": "speaker"},
+                )
+                st.download_button(
+                    "Download as one HTML file",
+                    data=functools.partial(_export, deck.id, True),
+                    file_name=f"{deck.id}.html",
+                    mime="text/html",
+                    icon=":material/download:",
+                    on_click="ignore",
+                    key=f"deck-export-{deck.id}",
+                )
+    ui.reading_links()
+
+
+def _number(deck: Deck) -> int:
+    return st.session_state[NUMBER][deck.id]
+
+
+def _go(deck: Deck, move: str) -> None:
+    """Move the deck: next, previous, first, last or to:N (from the other window)."""
+    here = _number(deck)
+    if move.startswith("to:"):
+        wanted = parse_slide_param(move[3:]) or here
+    else:
+        wanted = {"next": here + 1, "previous": here - 1, "first": 1, "last": len(deck)}.get(
+            move, here
+        )
+    st.session_state[NUMBER][deck.id] = slide_at(deck, wanted).number
+
+
+def _on_key(deck_id: str) -> None:
+    move = (st.session_state.get(KEYS) or {}).get("move")
+    deck = _find(deck_id)
+    if move and deck is not None:
+        _go(deck, str(move))
+
+
+def _find(deck_id: str) -> Deck | None:
+    return next((deck for deck in ui.site().decks if deck.id == deck_id), None)
+
+
+@st.fragment
+def _deck(deck_id: str, view: str) -> None:
+    deck = _find(deck_id)
+    if deck is None:  # the file was removed or broke since: the full page says so
+        st.rerun()
+    slide = slide_at(deck, _number(deck))
+    st.session_state.setdefault(LINKED, {})[deck.id] = str(slide.number)
+    st.query_params.update({"deck": deck.id, "slide": str(slide.number)})
+    if view == "speaker":
+        _speaker(deck, slide)
+    else:
+        with st.container(key="slide"):
+            draw_slide(ui.site(), deck, slide)
+        _bar(deck, slide)
+    _keys(
+        key=KEYS,
+        data={"deck": deck.id, "slide": slide.number},
+        on_move_change=lambda: _on_key(deck.id),
+    )
+
+
+def draw_slide(site: Site, deck: Deck, slide: Slide, compact: bool = False) -> None:
+    """One slide: its label, title, body, and its chart or live room."""
+    if slide.label:
+        with st.container(key="slide-label" if not compact else None):
+            st.markdown(slide.label)
+    st.markdown(f"# {slide.title}" if not compact else f"### {slide.title}")
+    if slide.body:
+        st.markdown(slide.body)
+    if compact:
+        return
+    if slide.is_live:
+        _live(site, deck, slide)
+    elif slide.figure == "debt":
+        diagram_views.hidden_debt(site, key=f"slide-debt-{slide.number}")
+    elif slide.figure == "journey" and not slide.stage_id:
+        diagram_views.journey(site, key=f"slide-journey-{slide.number}")
+    elif slide.figure:
+        figure = _slide_chart(site.version, site, deck.id, slide.number)
+        if figure is not None:
+            st.plotly_chart(
+                figure, key=f"slide-chart-{slide.number}", config=style.CHART_CONFIG, alt=slide.alt
+            )
+            with st.expander("The chart in words"):
+                st.markdown(slide.in_words)
+
+
+_charts: dict[tuple[str, str, int], object] = {}  # (content version, deck, slide) -> figure
+
+
+def _slide_chart(version: str, site: Site, deck_id: str, number: int):
+    """The slide's chart in slide-sized type, built once per content version."""
+    key = (version, deck_id, number)
+    if key not in _charts:
+        if len(_charts) > 256:
+            _charts.clear()
+        deck = next(deck for deck in site.decks if deck.id == deck_id)
+        figure = slide_figure(slide_at(deck, number), site)
+        if figure is not None:
+            figure.update_layout(font={"size": CHART_FONT_PX})
+            figure = style.finished(figure)
+        _charts[key] = figure
+    return _charts[key]
+
+
+def _bar(deck: Deck, slide: Slide) -> None:
+    """Previous, the counter, next; the speaker view and the way out, small."""
+    with st.container(horizontal=True, key="slide-bar", vertical_alignment="center"):
+        st.button(
+            "Previous",
+            icon=":material/arrow_back:",
+            disabled=slide.number == 1,
+            on_click=_go,
+            args=(deck, "previous"),
+            key="slide-previous",
+        )
+        with st.container(key="slide-count", width="content"):
+            st.markdown(f"{slide.number} / {len(deck)}")
+        st.button(
+            "Next",
+            icon=":material/arrow_forward:",
+            type="primary",
+            disabled=slide.number == len(deck),
+            on_click=_go,
+            args=(deck, "next"),
+            key="slide-next",
+        )
+        speaker = "?" + urlencode({"deck": deck.id, "slide": slide.number, "view": "speaker"})
+        st.markdown(f"[Speaker view]({speaker}) (opens a window) · Keys: ← → Page Up/Down, space")
+
+
+def _speaker(deck: Deck, slide: Slide) -> None:
+    """For the presenter's laptop: this slide, the next, the notes and a clock."""
+    site = ui.site()
+    following = slide_at(deck, slide.number + 1) if slide.number < len(deck) else None
+    started = st.session_state.setdefault(STARTED, int(time.time() * 1000))
+    st.markdown(f"## Speaker view · {deck.title} · slide {slide.number} of {len(deck)}")
+    with st.container(horizontal=True, key="speaker-top", vertical_alignment="center"):
+        st.button(
+            "Previous",
+            icon=":material/arrow_back:",
+            disabled=slide.number == 1,
+            on_click=_go,
+            args=(deck, "previous"),
+            key="speaker-previous",
+        )
+        st.button(
+            "Next",
+            icon=":material/arrow_forward:",
+            type="primary",
+            disabled=slide.number == len(deck),
+            on_click=_go,
+            args=(deck, "next"),
+            key="speaker-next",
+        )
+        _clock(key="speaker-clock", data={"start": started}, width="content")
+        st.button(
+            "Restart the clock",
+            icon=":material/timer:",
+            on_click=lambda: st.session_state.update({STARTED: int(time.time() * 1000)}),
+            key="speaker-clock-restart",
+        )
+    now, then = st.columns([3, 2], gap="large")
+    with now, st.container(border=True, key="speaker-now"):
+        st.caption("On screen now")
+        draw_slide(site, deck, slide, compact=True)
+    with then, st.container(border=True, key="speaker-next-slide"):
+        st.caption("Next")
+        if following is None:
+            st.markdown("*The end of the deck.*")
+        else:
+            draw_slide(site, deck, following, compact=True)
+    with st.container(key="speaker-notes"):
+        st.markdown("#### Notes")
+        st.markdown(slide.notes or "*No notes for this slide.*")
+    projector = "?" + urlencode({"deck": deck.id, "slide": slide.number})
+    st.markdown(
+        f"[Open the projected view]({projector}) in a second window and move it to the "
+        "projector: both windows follow each other, from the keys or the buttons of either."
+    )
+    st.download_button(
+        "Download this deck as one HTML file (offline, with notes)",
+        data=functools.partial(_export, deck.id, True),
+        file_name=f"{deck.id}.html",
+        mime="text/html",
+        icon=":material/download:",
+        on_click="ignore",
+        key="speaker-export",
+    )
+
+
+def _export(deck_id: str, notes: bool) -> str:
+    site = ui.site()
+    deck = next(deck for deck in site.decks if deck.id == deck_id)
+    return export_html(deck, site, notes=notes)
+
+
+def _live(site: Site, deck: Deck, slide: Slide) -> None:
+    """A live question: open a room for it, show the join code, then the room as it
+    answers and the reveal, without leaving the deck."""
+    rooms = st.session_state.setdefault(ROOMS, {})
+    room = rooms.get((deck.id, slide.number))
+    if room is None:
+        st.markdown(
+            "Ask the room this question live: everyone answers on their phone, and the "
+            "answers show here."
+        )
+        st.button(
+            "Open a room for this question",
+            icon=":material/co_present:",
+            type="primary",
+            on_click=_open_room,
+            args=(deck.id, slide),
+            key=f"slide-live-open-{slide.number}",
+        )
+        error = st.session_state.pop("present_room_error", None)
+        if error:
+            st.error(error, icon=":material/error:")
+        return
+    code, token = room
+    try:
+        state = room_ui.service().state(code)
+    except RoomError as error:
+        room_ui.show_error(error)
+        rooms.pop((deck.id, slide.number), None)
+        return
+    ticking = state.phase != "ended"
+    live = st.fragment(run_every=workshop.POLL_SECONDS if ticking else None)(workshop_ui.host_live)
+    live(code, token, ticking)
+
+
+def _open_room(deck_id: str, slide: Slide) -> None:
+    try:
+        created = room_ui.service().create_room(
+            slide.quiz_id, question_ids=(slide.question_id,), shuffle=False
+        )
+    except RoomError as error:
+        st.session_state["present_room_error"] = str(error)
+        return
+    st.session_state.setdefault(ROOMS, {})[(deck_id, slide.number)] = (
+        created.code,
+        created.host_token,
+    )

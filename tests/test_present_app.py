@@ -1,0 +1,124 @@
+"""/present with AppTest: the landing page, every slide of the shipped deck in turn, the
+speaker view's notes, stable links, and a live question run from its slide."""
+
+from __future__ import annotations
+
+import pytest
+
+from teamroles import present_ui, room_ui
+from teamroles.site import load_site
+from tests.apptest import open_app, open_url, record_downloads
+
+SITE = load_site()
+
+
+def present(query: dict[str, str]):
+    at = open_app()
+    for name, value in query.items():
+        at.query_params[name] = value
+    return open_url(at, "present")
+
+
+def shown(at) -> str:
+    return "\n".join(element.value for element in at.main.markdown)
+
+
+def button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_the_landing_page_offers_every_deck_and_its_offline_file(monkeypatch):
+    downloads = record_downloads(monkeypatch)
+    at = open_url(open_app(), "present")
+    assert not at.exception
+    text = shown(at)
+    for deck in SITE.decks:
+        assert deck.title in text and deck.summary in text
+        assert f"{len(deck)} slides" in text
+    links = [link.label for link in at.main.get("page_link")]
+    assert "Present on this screen" in links and "Speaker view" in links
+    assert any(label.startswith("Next:") for label in links)  # still part of the reading order
+    exported = [b for b in at.get("download_button")]
+    assert len(exported) == len(SITE.decks)
+    assert downloads == []  # the file is built only when asked for (it holds plotly.js)
+
+
+def test_an_unknown_deck_is_named_with_the_ones_that_exist():
+    at = present({"deck": "no-such-deck"})
+    assert not at.exception
+    warning = at.warning[0].value
+    assert "no-such-deck" in warning
+    assert all(deck.id in warning for deck in SITE.decks)
+
+
+@pytest.mark.parametrize("deck", SITE.decks, ids=lambda deck: deck.id)
+def test_next_steps_through_every_slide_of_the_deck(deck):
+    at = present({"deck": deck.id})
+    for slide in deck.slides:
+        assert not at.exception, (slide.number, [e.value for e in at.exception])
+        text = shown(at)
+        assert f"# {slide.title}" in text, slide.number
+        assert f"{slide.number} / {len(deck)}" in text
+        if slide.body:
+            assert slide.body in text
+        assert at.query_params["slide"] == str(slide.number)  # a stable link to it
+        nxt = at.button(key="slide-next")
+        if slide.number == len(deck):
+            assert nxt.disabled
+        else:
+            nxt.click().run()
+    at.button(key="slide-previous").click().run()
+    assert f"# {deck.slides[-2].title}" in shown(at)
+
+
+def test_a_link_opens_its_slide_and_junk_opens_the_nearest():
+    deck = SITE.decks[0]
+    assert f"# {deck.slides[6].title}" in shown(present({"deck": deck.id, "slide": "7"}))
+    last = present({"deck": deck.id, "slide": "999"})
+    assert f"# {deck.slides[-1].title}" in shown(last)
+    first = present({"deck": deck.id, "slide": "seven"})
+    assert f"# {deck.slides[0].title}" in shown(first)
+
+
+def test_the_speaker_view_shows_this_slide_the_next_and_the_notes():
+    deck = SITE.decks[0]
+    number = next(s.number for s in deck.slides if s.notes and s.number < len(deck))
+    slide, following = deck.slides[number - 1], deck.slides[number]
+    at = present({"deck": deck.id, "slide": str(number), "view": "speaker"})
+    assert not at.exception
+    text = shown(at)
+    assert f"### {slide.title}" in text and f"### {following.title}" in text
+    assert slide.notes in text
+    # The projected view never shows notes.
+    projected = shown(present({"deck": deck.id, "slide": str(number)}))
+    assert slide.notes not in projected
+    assert len(at.get("download_button")) == 1  # the offline file, with these notes
+
+
+@pytest.fixture
+def service(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'rooms.sqlite3'}"
+    monkeypatch.setenv("TEAMROLES_DATABASE_URL", url)
+    return room_ui.service_for(url)
+
+
+def test_a_live_slide_opens_a_room_for_its_question_and_runs_it(service):
+    deck = SITE.decks[0]
+    live = next(slide for slide in deck.slides if slide.is_live)
+    at = present({"deck": deck.id, "slide": str(live.number)})
+    button(at, "Open a room for this question").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = shown(at)
+    ((code, _token),) = at.session_state[present_ui.ROOMS].values()
+    assert code in text  # the join code, as in the workshop's lobby
+    state = service.state(code)
+    assert state.total == 1
+    assert service.question(code, 0).statement == live_statement(live)
+    button(at, "Start").click().run()
+    assert service.state(code).phase == "question"
+    assert live_statement(live) in shown(at)
+
+
+def live_statement(slide) -> str:
+    quiz = next(q for q in SITE.quizzes if q.id == slide.quiz_id)
+    return quiz.question(slide.question_id).statement
