@@ -25,6 +25,8 @@ from teamroles import diagram_views, room_ui, ui, workshop, workshop_ui
 from teamroles.deck.charts import slide_figure
 from teamroles.deck.export import export_html
 from teamroles.deck.model import Deck, Slide, parse_slide_param, slide_at
+from teamroles.figures import debt as debt_fig
+from teamroles.figures import journey as journey_fig
 from teamroles.figures import style
 from teamroles.room import RoomError
 from teamroles.site import Site
@@ -35,7 +37,9 @@ NUMBER = "present_slide"  # session: {deck id: slide number on screen}
 LINKED = "present_linked"  # session: {deck id: the slide= this session last put in the URL}
 STARTED = "present_started"  # session: when the speaker view's clock started (epoch ms)
 ROOMS = "present_rooms"  # session: {(deck id, slide number): (room code, host token)}
-CHART_FONT_PX = 22  # chart text on a slide, at least 20 px at 1920x1080
+CHART_FONT_PX = 20  # chart text on a slide: at least 20 px at 1920x1080
+CHART_HEIGHT_PX = {"journey": 820, "matrix": 800, "debt": 560}  # the slide's chart height
+QUESTIONS = ("question", "live")  # slides whose body is a statement for the room
 
 # The projected screen: no menu, no header, the whole width; type that reads from the
 # back of a room. Scoped to the slide's container (`st-key-slide`).
@@ -45,14 +49,18 @@ PRESENT_CSS = """<style>
 [data-testid="stMainBlockContainer"] {
   max-width: none !important; padding: 1.25rem 3.5rem 1rem 3.5rem !important;
 }
-.st-key-slide { min-height: calc(100vh - 6rem); justify-content: center; }
+.st-key-slide { min-height: calc(100vh - 7.5rem); justify-content: center; }
 .st-key-slide [data-testid="stMarkdownContainer"] :is(p, li, td, th) {
   font-size: 2.1rem !important; line-height: 1.35;
 }
+.st-key-slide [data-testid="stMarkdownContainer"] { max-width: 75rem; }
 .st-key-slide h1 { font-size: 3.6rem !important; line-height: 1.1; padding: 0 0 0.75rem 0; }
 .st-key-slide-label [data-testid="stMarkdownContainer"] p {
   font-size: 1.6rem !important; text-transform: uppercase; letter-spacing: 0.08em;
   opacity: 0.85; margin: 0;
+}
+.st-key-slide-statement [data-testid="stMarkdownContainer"] p {
+  font-size: 3rem !important; font-weight: 600; line-height: 1.2;
 }
 .st-key-slide-bar button { min-height: 2.75rem; }
 .st-key-slide-bar [data-testid="stMarkdownContainer"] p { font-size: 1.25rem !important; }
@@ -154,7 +162,9 @@ def page() -> None:
     if deck.id not in numbers or params.get("slide") not in (None, linked.get(deck.id)):
         numbers[deck.id] = slide_at(deck, params.get("slide")).number
     st.set_page_config(page_title=f"{deck.title} · Presenting · The Team", layout="wide")
-    st.html(PRESENT_CSS)
+    # Style only (so it takes no room): this page's and the diagrams' (text colour, the
+    # debt figure's label sets). The diagrams' tap script is for phones, not projectors.
+    st.html(PRESENT_CSS + diagram_views.CHART_CSS)
     _deck(deck.id, view)
 
 
@@ -261,47 +271,142 @@ def _deck(deck_id: str, view: str) -> None:
 
 
 def draw_slide(site: Site, deck: Deck, slide: Slide, compact: bool = False) -> None:
-    """One slide: its label, title, body, and its chart or live room."""
-    if slide.label:
-        with st.container(key="slide-label" if not compact else None):
-            st.markdown(slide.label)
-    st.markdown(f"# {slide.title}" if not compact else f"### {slide.title}")
-    if slide.body:
-        st.markdown(slide.body)
+    """One slide: its label, title, body, and its chart or live room.
+
+    A slide with a chart puts its words on the left and the chart, as tall as the
+    screen allows, on the right; the debt figure is wide, so its words go beside it."""
+    chart_slide = not compact and slide.figure and slide.figure != "debt"
+    if chart_slide:
+        words, chart = st.columns([2, 3], gap="large")
+    else:
+        words = chart = st.container()
+    with words:
+        if slide.label:
+            with st.container(key="slide-label" if not compact else None):
+                st.markdown(slide.label)
+        st.markdown(f"# {slide.title}" if not compact else f"### {slide.title}")
+        if slide.body and not (slide.figure == "debt" and not compact):
+            with st.container(key="slide-statement" if slide.kind in QUESTIONS else None):
+                st.markdown(slide.body)
     if compact:
         return
     if slide.is_live:
         _live(site, deck, slide)
-    elif slide.figure == "debt":
-        diagram_views.hidden_debt(site, key=f"slide-debt-{slide.number}")
-    elif slide.figure == "journey" and not slide.stage_id:
-        diagram_views.journey(site, key=f"slide-journey-{slide.number}")
+    elif slide.figure == "debt" and site.debt_figure is not None:
+        _debt_slide(site, slide)
+    elif slide.figure == "journey" and not slide.stage_id and site.workflow is not None:
+        _journey_slide(site, slide, words, chart)
     elif slide.figure:
         figure = _slide_chart(site.version, site, deck.id, slide.number)
         if figure is not None:
-            st.plotly_chart(
-                figure, key=f"slide-chart-{slide.number}", config=style.CHART_CONFIG, alt=slide.alt
-            )
-            with st.expander("The chart in words"):
-                st.markdown(slide.in_words)
+            with chart:
+                _figure(figure, f"slide-chart-{slide.number}", slide.alt)
 
 
-_charts: dict[tuple[str, str, int], object] = {}  # (content version, deck, slide) -> figure
+def _figure(figure, key: str, alt: str, on_select=None) -> None:
+    clicks = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    st.plotly_chart(figure, key=key, config=style.CHART_CONFIG, alt=alt, **clicks)
+
+
+def slide_sized(figure, height: int | None = None):
+    """A chart's text at slide size (CHART_FONT_PX), and its height for a slide."""
+    figure.update_layout(font={"size": CHART_FONT_PX}, legend={"font": {"size": CHART_FONT_PX}})
+    for trace in figure.data:
+        if trace.type == "scatter" and trace.mode and "text" in trace.mode:
+            trace.textfont.size = max(trace.textfont.size or 0, CHART_FONT_PX)
+    for annotation in figure.layout.annotations:
+        annotation.font.size = max(annotation.font.size or 0, CHART_FONT_PX)
+    figure.update_xaxes(tickfont={"size": CHART_FONT_PX})
+    figure.update_yaxes(tickfont={"size": CHART_FONT_PX})
+    if height:
+        figure.update_layout(height=height)
+    return style.finished(figure)
+
+
+_charts: dict[tuple, object] = {}  # (content version, ...) -> a finished figure
+
+
+def _cached(key: tuple, build):
+    if key not in _charts:
+        if len(_charts) > 256:
+            _charts.clear()
+        _charts[key] = build()
+    return _charts[key]
 
 
 def _slide_chart(version: str, site: Site, deck_id: str, number: int):
     """The slide's chart in slide-sized type, built once per content version."""
-    key = (version, deck_id, number)
-    if key not in _charts:
-        if len(_charts) > 256:
-            _charts.clear()
+
+    def build():
         deck = next(deck for deck in site.decks if deck.id == deck_id)
-        figure = slide_figure(slide_at(deck, number), site)
-        if figure is not None:
-            figure.update_layout(font={"size": CHART_FONT_PX})
-            figure = style.finished(figure)
-        _charts[key] = figure
-    return _charts[key]
+        slide = slide_at(deck, number)
+        figure = slide_figure(slide, site)
+        return None if figure is None else slide_sized(figure, CHART_HEIGHT_PX.get(slide.figure))
+
+    return _cached((version, deck_id, number), build)
+
+
+def _debt_slide(site: Site, slide: Slide) -> None:
+    """The debt figure, live: a click on a box shows what it is, beside the figure."""
+    content = site.debt_figure
+    box_key = f"present-debt-{slide.number}"
+    chart_key = "diagram-debt"  # the charts' style picks its labels by this key
+
+    def clicked() -> None:
+        points = st.session_state[chart_key].selection.points
+        box_id = str(points[0].get("customdata")) if points else None
+        if box_id in {box.id for box in content.boxes}:
+            st.session_state[box_key] = box_id
+
+    selected = st.session_state.get(box_key)
+    figure = _cached(
+        (site.version, "debt", selected),
+        lambda: slide_sized(
+            debt_fig.debt_figure(content, site.roles, True, selected), CHART_HEIGHT_PX["debt"]
+        ),
+    )
+    chart, words = st.columns([3, 1], gap="large")
+    with chart:
+        _figure(figure, chart_key, slide.alt, on_select=clicked)
+    with words:
+        if selected:
+            st.markdown(debt_fig.box_details(content, site.roles, selected))
+        else:
+            st.markdown(f"{slide.body}\n\n*Click a box: what it is, and who owns it.*")
+
+
+def _journey_slide(site: Site, slide: Slide, words, chart) -> None:
+    """The whole journey, stepped through stage by stage with two buttons."""
+    stages = site.workflow.stages
+    step_key = f"present-journey-{slide.number}"
+    step = min(st.session_state.get(step_key, 0), len(stages) - 1)
+    stage = stages[step]
+    figure = _cached(
+        (site.version, "journey", stage.id),
+        lambda: slide_sized(
+            journey_fig.journey_figure(site.workflow, site.roles, stage.id),
+            CHART_HEIGHT_PX["journey"],
+        ),
+    )
+    with chart:
+        _figure(figure, f"slide-journey-{slide.number}", slide.alt)
+    with words:
+        st.markdown(f"**{step + 1}. {stage.title}**: {stage.summary}")
+        with st.container(horizontal=True):
+            st.button(
+                "Previous stage",
+                icon=":material/arrow_upward:",
+                disabled=step == 0,
+                on_click=lambda: st.session_state.update({step_key: step - 1}),
+                key=f"{step_key}-previous",
+            )
+            st.button(
+                "Next stage",
+                icon=":material/arrow_downward:",
+                disabled=step == len(stages) - 1,
+                on_click=lambda: st.session_state.update({step_key: step + 1}),
+                key=f"{step_key}-next",
+            )
 
 
 def _bar(deck: Deck, slide: Slide) -> None:
