@@ -285,7 +285,10 @@ def draw_slide(site: Site, deck: Deck, slide: Slide, compact: bool = False) -> N
             with st.container(key="slide-label" if not compact else None):
                 st.markdown(slide.label)
         st.markdown(f"# {slide.title}" if not compact else f"### {slide.title}")
-        if slide.body and not (slide.figure == "debt" and not compact):
+        running = slide.is_live and (deck.id, slide.number) in st.session_state.get(ROOMS, {})
+        # The debt slide says its words beside the figure; a running room shows the question.
+        elsewhere = not compact and (slide.figure == "debt" or running)
+        if slide.body and not elsewhere:
             with st.container(key="slide-statement" if slide.kind in QUESTIONS else None):
                 st.markdown(slide.body)
     if compact:
@@ -530,6 +533,7 @@ def _live(site: Site, deck: Deck, slide: Slide) -> None:
         room_ui.show_error(error)
         rooms.pop((deck.id, slide.number), None)
         return
+    st.html(workshop_ui.HOST_CSS)  # style only: the room's large code, counts and chart text
     ticking = state.phase != "ended"
     live = st.fragment(run_every=workshop.POLL_SECONDS if ticking else None)(workshop_ui.host_live)
     live(code, token, ticking)
