@@ -37,6 +37,12 @@ if site.workflow:
             f"Led by {lead.title if lead else stage.lead}; hands on: *{stage.artifact}*."
         )
     st.markdown(site.workflow.summary + "\n\n" + "\n".join(stages))
+    if site.example:
+        ui.link(
+            "example",
+            f"Follow one feature, stage by stage: {site.example.feature}",
+            ":material/receipt_long:",
+        )
 
 st.header("Where to go next", anchor="next")
 ui.where_next()

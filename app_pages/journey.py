@@ -9,6 +9,10 @@ site = ui.site()
 st.title(site.workflow.title if site.workflow else ui.current_page().title)
 if site.workflow:
     st.markdown(site.workflow.summary)
+if site.example:
+    ui.link(
+        "example", f"Follow one feature through it: {site.example.title}", ":material/receipt_long:"
+    )
 diagram_views.journey(site)
 
 ui.reading_links()

@@ -5,7 +5,7 @@ Which sections there are, their headings and anchors: `teamroles.role_page`.
 
 import streamlit as st
 
-from teamroles import diagram_views, role_page, ui
+from teamroles import diagram_views, example_ui, role_page, ui
 
 site = ui.site()
 role = site.roles.get(ui.current_page().url_path)
@@ -22,8 +22,14 @@ for section, items in role_page.sections(role):
             ui.link(other.id, label=other.title, icon=other.icon)
 
 diagram_views.role_diagrams(site, role)
+example_ui.role_section(site, role.id)
 
 st.header("Practise", anchor="practise")
-ui.link("quiz", label="Test yourself: What vs How, and Who does this?", icon=":material/quiz:")
+quizzes = len(site.quizzes)
+ui.link(
+    "quiz",
+    label=f"Test yourself: {quizzes} quizzes on who does what" if quizzes > 1 else "Test yourself",
+    icon=":material/quiz:",
+)
 
 ui.reading_links()

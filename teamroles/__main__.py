@@ -38,6 +38,11 @@ def summary(site) -> str:
         parts.append(f"{len(site.debt_figure.boxes)} hidden-debt boxes")
     if site.responsibilities:
         parts.append(f"{len(site.responsibilities.activities)} activities in the matrix")
+    if site.example:
+        example = site.example
+        parts.append(
+            f"worked example: {len(example.stages)} stages, {len(example.documents)} documents"
+        )
     for quiz in site.quizzes:
         parts.append(f"quiz {quiz.id!r}: {len(quiz.questions)} questions")
     for deck in site.decks:

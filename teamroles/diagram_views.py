@@ -222,7 +222,8 @@ def _journey_body(site: Site, key: str, role_id: str | None, ticking: bool) -> N
         f"{len(workflow.loops)} loops back; stage {position + 1} is selected.",
         on_click=chart_clicked,
     )
-    details = journey_fig.stage_details(workflow, roles, current)
+    example_href = site.example.href(current) if site.example else None
+    details = journey_fig.stage_details(workflow, roles, current, example_href)
     if highlight:
         details = f"{journey_fig.role_in_journey(workflow, roles, highlight)}\n\n{details}"
     with st.container(key=f"{key}_details"):
@@ -240,7 +241,8 @@ def hidden_debt(site: Site, key: str = "debt") -> None:
     chart_style()
     st.fragment(_debt_body)(site, key)
     content = site.debt_figure  # what follows is the same whichever box is picked
-    st.markdown(f"**{debt_fig.ml_code_share_sentence(content)}**")
+    ownership = f"\n\n{content.ownership_note}" if content.ownership_note else ""
+    st.markdown(f"**{debt_fig.ml_code_share_sentence(content)}**{ownership}")
     # A link inside a caption is drawn at 60% opacity and fails the contrast check.
     st.caption(f"{content.caption_quote} Figure after {content.citation} {content.layout_note}")
     st.markdown(f"[Read the paper]({content.citation_url})")

@@ -34,6 +34,9 @@ class DebtBox(ContentModel):
     height: float = Field(gt=0)
     owner: str = Field(min_length=1)
     also: list[str] = []
+    # Why this role owns the box, where the owner is the app's judgement (the paper
+    # gives no owners): shown with the box.
+    owner_note: str | None = Field(default=None, min_length=1)
     what: str = Field(min_length=1)
     prone_to: list[str] = Field(min_length=1)
     why: str = Field(min_length=1)
@@ -71,6 +74,8 @@ class DebtFigure(ContentModel):
     citation_url: str = Field(pattern=r"^https://")
     caption_quote: str = Field(min_length=1)
     layout_note: str = Field(min_length=1)
+    # How the boxes' owners were chosen (the paper names no roles), shown on the page.
+    ownership_note: str | None = Field(default=None, min_length=1)
     width: float = Field(gt=0)
     height: float = Field(gt=0)
     boxes: list[DebtBox] = Field(min_length=1)

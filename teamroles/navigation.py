@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from teamroles.example import URL_PATH as EXAMPLE
 from teamroles.site import Site
 
 HOME = "home"
@@ -34,6 +35,13 @@ class PageSpec:
 FEATURE_PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "journey", "The journey of a feature", "app_pages/journey.py", "See", ":material/route:"
+    ),
+    PageSpec(
+        EXAMPLE,
+        "One feature, start to finish",
+        "app_pages/example.py",
+        "See",
+        ":material/receipt_long:",
     ),
     PageSpec(
         "hidden-technical-debt",

@@ -21,6 +21,7 @@ import streamlit as st
 
 from teamroles import progress_ui, ui
 from teamroles import quiz as engine
+from teamroles.example import URL_PATH as EXAMPLE_PAGE
 from teamroles.figures import quiz_results, style
 from teamroles.quizbank import Quiz, see_target
 
@@ -306,16 +307,23 @@ def feedback(quiz: Quiz, attempt: engine.Attempt) -> None:
     see_link(question)
 
 
+def see_label(target) -> str:
+    """'Read more on the QA page'; the worked example is not a page about one thing."""
+    if target.url_path == EXAMPLE_PAGE:
+        return f"Read more in the worked example: {target.page_title}"
+    return f"Read more on the {target.page_title} page"
+
+
 def see_link(question) -> None:
     """The role page (same tab: the quiz keeps its place) and, if named, its section."""
     site = ui.site()
-    target = see_target(question, site.roles, site.glossary)
+    target = see_target(question, site.roles, site.glossary, site.example)
     if target is None:
         return
     role = site.roles.find(target.url_path)
     ui.link(
         target.url_path,
-        label=f"Read more on the {target.page_title} page",
+        label=see_label(target),
         icon=(role.icon if role else None) or ":material/menu_book:",
     )
     if target.anchor:

@@ -18,6 +18,8 @@ from pydantic import Field, ValidationError, field_validator
 
 from teamroles import role_page
 from teamroles.content_model import ID_PATTERN, ContentModel, by_id
+from teamroles.example import URL_PATH as EXAMPLE_PAGE
+from teamroles.example import Example
 from teamroles.glossary import Glossary
 from teamroles.markdown_files import slugify
 from teamroles.problems import (
@@ -112,10 +114,25 @@ class SeeTarget:
         return f"/{self.url_path}#{self.anchor}" if self.anchor else f"/{self.url_path}"
 
 
-def resolve_see(see: str, roles: RoleIndex, glossary: Glossary | None) -> SeeTarget:
-    """`dev-team#mlops`, `DS`, `glossary#verification` -> a SeeTarget; ValueError if unknown."""
+def resolve_see(
+    see: str, roles: RoleIndex, glossary: Glossary | None, example: Example | None = None
+) -> SeeTarget:
+    """`dev-team#mlops`, `DS`, `glossary#verification`, `example#monitoring` -> a
+    SeeTarget; ValueError if unknown."""
     page, _, anchor = see.partition("#")
     page, anchor = page.strip(), slugify(anchor) if anchor.strip() else None
+    if page.lower() == EXAMPLE_PAGE:
+        if example is None:
+            raise ValueError(
+                "there is no worked example (example/example.yaml is missing or has a problem)"
+            )
+        if anchor is None:
+            return SeeTarget(EXAMPLE_PAGE, example.title)
+        sections = example.anchors()
+        if anchor not in sections:
+            known = ", ".join(sections) or "none"
+            raise ValueError(f"the worked example has no section '{anchor}' (it has: {known})")
+        return SeeTarget(EXAMPLE_PAGE, example.title, anchor, sections[anchor])
     if page.lower() == GLOSSARY_PAGE:
         if glossary is None:
             raise ValueError("there is no glossary page (glossary.md is missing or has a problem)")
@@ -127,7 +144,7 @@ def resolve_see(see: str, roles: RoleIndex, glossary: Glossary | None) -> SeeTar
         return SeeTarget(GLOSSARY_PAGE, glossary.title, anchor, terms[anchor])
     role = roles.find(page)
     if role is None:
-        raise ValueError(f"'{page}' is neither a role (id or alias) nor 'glossary'")
+        raise ValueError(f"'{page}' is neither a role (id or alias) nor 'glossary' nor 'example'")
     if anchor is None:
         return SeeTarget(role.id, role.title)
     sections = role_page.anchors(role)
@@ -137,16 +154,21 @@ def resolve_see(see: str, roles: RoleIndex, glossary: Glossary | None) -> SeeTar
     return SeeTarget(role.id, role.title, anchor, sections[anchor])
 
 
-def see_target(question: Question, roles: RoleIndex, glossary: Glossary | None) -> SeeTarget | None:
+def see_target(
+    question: Question, roles: RoleIndex, glossary: Glossary | None, example: Example | None = None
+) -> SeeTarget | None:
     """Where the app sends the reader after this question: `see`, else the role's page."""
     try:
-        return resolve_see(question.see or question.role, roles, glossary)
+        return resolve_see(question.see or question.role, roles, glossary, example)
     except ValueError:
         return None
 
 
 def load_quizzes(
-    content_dir: Path, roles: RoleIndex, glossary: Glossary | None
+    content_dir: Path,
+    roles: RoleIndex,
+    glossary: Glossary | None,
+    example: Example | None = None,
 ) -> tuple[list[Quiz], list[Problem]]:
     """Every usable quiz in the `quizzes/` folder, plus a Problem for each thing wrong."""
     folder = content_dir / "quizzes"
@@ -156,7 +178,7 @@ def load_quizzes(
     ids = FirstUse()
     for path in paths:
         shown = display_path(path)
-        quiz, file_problems = parse_quiz(path, shown, roles, glossary)
+        quiz, file_problems = parse_quiz(path, shown, roles, glossary, example)
         problems += file_problems
         if quiz is None:
             continue
@@ -169,7 +191,11 @@ def load_quizzes(
 
 
 def parse_quiz(
-    path: Path, shown: str, roles: RoleIndex, glossary: Glossary | None
+    path: Path,
+    shown: str,
+    roles: RoleIndex,
+    glossary: Glossary | None,
+    example: Example | None = None,
 ) -> tuple[Quiz | None, list[Problem]]:
     """One quiz file: the quiz with its valid questions (None if unusable) and the problems."""
     try:
@@ -196,7 +222,7 @@ def parse_quiz(
         except ValidationError as exc:
             problems += validation_problems(shown, exc, prefix=where)
             continue
-        question, found = _checked_question(shown, where, question, quiz, roles, glossary)
+        question, found = _checked_question(shown, where, question, quiz, roles, glossary, example)
         first = ids.claim(question.id, f"questions[{i}]") if question else None
         if first:
             found.append(duplicate_id(shown, f"{where}.id", question.id, first, "this question"))
@@ -225,6 +251,7 @@ def _checked_question(
     quiz: Quiz,
     roles: RoleIndex,
     glossary: Glossary | None,
+    example: Example | None = None,
 ) -> tuple[Question | None, list[Problem]]:
     """The question (without a bad `see`), or None if it cannot be asked; and the problems."""
     problems = []
@@ -240,7 +267,7 @@ def _checked_question(
         return None, problems
     if question.see is not None:
         try:
-            resolve_see(question.see, roles, glossary)
+            resolve_see(question.see, roles, glossary, example)
         except ValueError as exc:
             message = f"{exc}; this link is left out (the answer links to the role's page)"
             problems.append(Problem(path, f"{where}.see", message))

@@ -12,11 +12,14 @@ section's anchor.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from teamroles.markdown_files import slugify
 from teamroles.roles import Role, RoleIndex
+
+_BODY_HEADING = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
 
 Kind = Literal["list", "handoffs", "specialties", "misunderstandings", "related"]
 
@@ -55,8 +58,9 @@ def sections(role: Role) -> list[tuple[Section, list]]:
 
 def anchors(role: Role) -> dict[str, str]:
     """Every place on the role's page a link can point at, as anchor -> heading:
-    its sections, then each specialty's own heading."""
-    found = {section.anchor: section.heading for section, _ in sections(role)}
+    the `##` headings of its body, its sections, then each specialty's own heading."""
+    found = {slugify(heading): heading for heading in _BODY_HEADING.findall(role.body)}
+    found |= {section.anchor: section.heading for section, _ in sections(role)}
     for specialty in role.specialties:
         found[specialty.anchor] = specialty.name
     return found

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from teamroles.content_model import by_id
 from teamroles.deck import Deck, load_decks
+from teamroles.example import Example, load_example
 from teamroles.glossary import Glossary, load_glossary
 from teamroles.hidden_debt import DebtFigure, load_debt_figure
 from teamroles.markdown_files import TextPage, load_text_page
@@ -35,6 +36,7 @@ EXPECTED_FILES = {
     "workflow.yaml": "the journey of a feature is not shown",
     "hidden_debt.yaml": "the hidden technical debt figure is not shown",
     "responsibilities.yaml": "the who-owns-what matrix is not shown",
+    "example/example.yaml": "the worked example (one feature, start to finish) is not shown",
 }
 
 
@@ -52,6 +54,8 @@ class Site:
     content_dir: Path = CONTENT_DIR
     # Presentation decks from `decks/` (docs/presenting.md), by id; none without the folder.
     decks: list[Deck] = field(default_factory=list)
+    # The worked example from `example/` (teamroles/example.py); None without it.
+    example: Example | None = None
 
     def deck(self, deck_id: str) -> Deck:
         """The deck with this id; UnknownId (a KeyError) naming it and the ids that exist."""
@@ -113,7 +117,8 @@ def _parse_site(content_dir: Path, version: str) -> Site:
     home, home_problems = load_text_page(content_dir / "home.md")
     glossary, glossary_problems = load_glossary(content_dir)
     workflow, workflow_problems = load_workflow(content_dir, roles)
-    quizzes, quiz_problems = load_quizzes(content_dir, roles, glossary)
+    example, example_problems = load_example(content_dir, roles, workflow)
+    quizzes, quiz_problems = load_quizzes(content_dir, roles, glossary, example)
     debt_figure, debt_problems = load_debt_figure(content_dir, roles)
     responsibilities, responsibility_problems = load_responsibilities(content_dir, roles)
     site = Site(
@@ -124,6 +129,7 @@ def _parse_site(content_dir: Path, version: str) -> Site:
         quizzes=quizzes,
         debt_figure=debt_figure,
         responsibilities=responsibilities,
+        example=example,
         # Roles first: the other files refer to them, so a broken role file
         # explains the problems listed after it.
         problems=[
@@ -133,6 +139,7 @@ def _parse_site(content_dir: Path, version: str) -> Site:
                 home_problems
                 + glossary_problems
                 + workflow_problems
+                + example_problems
                 + quiz_problems
                 + debt_problems
                 + responsibility_problems

@@ -1,7 +1,8 @@
 """Content as an author changes it: the shipped folder grown by one of each thing.
 
-`grow` adds a workflow stage, a matrix activity, a debt-figure box and a quiz
-question by editing files only, the promised no-code change. Page tests run on
+`grow` adds a workflow stage, a matrix activity, a debt-figure box, a quiz question,
+and the worked example's section for the new stage with one more hand-off document,
+by editing files only, the promised no-code change. Page tests run on
 the grown copy as well as on the shipped content, so no test may depend on
 today's counts.
 """
@@ -45,6 +46,20 @@ NEW_QUESTION = {
     "explanation": "It states an outcome the customer cares about, not a way to build it.",
     "role": "PM",
 }
+NEW_DOCUMENT = (
+    "---\ntitle: Retirement note\nauthor: DS\nto: [Dev, PM]\n"
+    "summary: Why the model is switched off.\n---\n"
+    "**Why.** The flag no longer beats the simple rule, so it is switched off.\n"
+)
+
+
+def _example_stage(stage_id: str, document_id: str) -> dict:
+    return {
+        "stage": stage_id,
+        "story": "The data scientist shows that the flag has stopped helping owners.",
+        "who": [{"role": "DS", "does": "Shows that the model no longer earns its keep."}],
+        "hands_on": [document_id],
+    }
 
 
 def _append_new(items: list, item: dict) -> None:
@@ -74,6 +89,18 @@ def grow(content_dir: Path) -> Path:
         content_dir / "quizzes" / "what-vs-how.yaml",
         lambda d: _append_new(d["questions"], NEW_QUESTION),
     )
+    example = content_dir / "example" / "example.yaml"
+    if example.exists():
+        new_stage = yaml.safe_load((content_dir / "workflow.yaml").read_text())["stages"][-1]
+        documents = example.parent / "documents"
+        document_id, n = "retirement-note", 2
+        while (documents / f"{document_id}.md").exists():
+            document_id, n = f"retirement-note-{n}", n + 1
+        documents.mkdir(exist_ok=True)
+        (documents / f"{document_id}.md").write_text(NEW_DOCUMENT, encoding="utf-8")
+        _edit_yaml(
+            example, lambda d: d["stages"].append(_example_stage(new_stage["id"], document_id))
+        )
     return content_dir
 
 

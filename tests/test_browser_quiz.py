@@ -150,12 +150,13 @@ def test_a_reader_plays_a_replayed_quiz_and_retries_the_missed_questions(phone, 
             expect(verdict).to_contain_text("Right" if right else "Not quite")
             assert off_first_screen(page, {"verdict": verdict, "next": next_button(page)}) == []
             check_axe(page, f"feedback {'right' if right else 'wrong'}", axe_found)
-            assert page.get_by_role("link", name=re.compile("^.*Read more on the")).count() == 1
+            read_more = re.compile("^.*Read more (on|in) the")
+            assert page.get_by_role("link", name=read_more).count() == 1
             if not right:
                 shoot(page, "feedback")
         if i == 2:
             # leave for the role page that explains the answer, then come back
-            page.get_by_role("link", name=re.compile("Read more on the")).click()
+            page.get_by_role("link", name=re.compile("Read more (on|in) the")).click()
             wait(page)
             page.get_by_role("link", name=re.compile("Test yourself")).click()
             wait(page)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
+from teamroles import role_page
 from teamroles.__main__ import main
 from teamroles.content_model import UnknownId
+from teamroles.example import NEEDS as EXAMPLE_NEEDS
+from teamroles.example import URL_PATH as EXAMPLE_PAGE
 from teamroles.markdown_files import slugify
 from teamroles.navigation import site_pages
+from teamroles.quizbank import see_target
 from teamroles.site import EXPECTED_FILES, load_site
 from tests.content_variants import as_shipped
 
@@ -397,3 +402,243 @@ def test_an_edit_is_seen_once_the_fingerprint_may_be_a_second_old(content_copy):
 def test_an_anchor_is_what_the_browser_gives_the_heading(heading, anchor):
     """As Streamlit's browser code does (the browser test checks every content anchor)."""
     assert slugify(heading) == anchor
+
+
+# ---------------------------------------------------------------- the worked example and links
+
+
+def test_the_worked_example_follows_every_stage_of_the_journey_in_order():
+    example, workflow = SHIPPED.example, SHIPPED.workflow
+    assert [stage.stage for stage in example.stages] == [stage.id for stage in workflow.stages]
+    for stage in example.stages:
+        assert stage.story and stage.who, stage.stage
+        assert stage.hands_on, f"{stage.stage}: each stage hands something on"
+    # Every role takes a part, and every role but none is seen overstepping somewhere.
+    parts = {SHIPPED.roles.get(p.role).id for s in example.stages for p in s.who}
+    assert parts == {role.id for role in SHIPPED.roles}
+    assert any(stage.oversteps for stage in example.stages)
+    # The production needs (Hope, "Product Integration") each appear at a stage.
+    assert {need.need for s in example.stages for need in s.needs} == set(EXAMPLE_NEEDS)
+    assert example.disagreements, "the example has cases of roles disagreeing"
+
+
+def test_the_worked_example_shows_the_hand_off_documents_the_issue_names():
+    documents = {doc.id: doc for doc in SHIPPED.example.documents}
+    authors = {SHIPPED.roles.get(doc.author).id for doc in documents.values()}
+    assert authors == {role.id for role in SHIPPED.roles}, "every role hands a document on"
+    handed = [doc_id for stage in SHIPPED.example.stages for doc_id in stage.hands_on]
+    assert sorted(handed) == sorted(documents), "each document is handed on exactly once"
+    for doc in documents.values():
+        assert len(doc.body.split()) > 40, doc.id
+        assert not re.search(r"^#", doc.body, re.MULTILINE), f"{doc.id}: a heading in a box"
+
+
+def _content_links(site) -> list[tuple[str, str, bool]]:
+    """Every link from one piece of content to another, as (from, to, resolves)."""
+    links = []
+    anchors = site.example.anchors() if site.example else {}
+    for stage in site.workflow.stages:  # the journey's stage -> the example's section
+        href = site.example.href(stage.id)
+        links.append(
+            (
+                f"stage {stage.id}",
+                str(href),
+                href is not None and (href.removeprefix(f"/{EXAMPLE_PAGE}#") in anchors),
+            )
+        )
+    journey = {stage.id for stage in site.workflow.stages}
+    for stage in site.example.stages:  # the example's stage -> the journey's stage
+        links.append((f"example {stage.stage}", f"stage {stage.stage}", stage.stage in journey))
+        for name in [part.role for part in stage.who] + [d.role for d in stage.decisions]:
+            links.append((f"example {stage.stage}", f"role {name}", bool(site.roles.find(name))))
+        for doc_id in stage.hands_on:
+            known = {doc.id for doc in site.example.documents}
+            links.append((f"example {stage.stage}", f"document {doc_id}", doc_id in known))
+    for quiz in site.quizzes:  # a question's `see` -> a heading on its page
+        for question in quiz.questions:
+            target = see_target(question, site.roles, site.glossary, site.example)
+            if target is None or not target.anchor:
+                links.append((question.id, str(question.see), target is not None))
+                continue
+            if target.url_path == EXAMPLE_PAGE:
+                on_page = anchors
+            elif target.url_path == "glossary":
+                on_page = {term.anchor: term.term for term in site.glossary.terms}
+            else:
+                on_page = role_page.anchors(site.roles.get(target.url_path))
+            links.append((question.id, target.href, target.anchor in on_page))
+    for role in site.roles:  # a role -> the roles it names
+        names = [*role.related, *(h.role for h in [*role.receives_from, *role.hands_to])]
+        for name in names:
+            links.append((f"role {role.id}", f"role {name}", bool(site.roles.find(name))))
+    return links
+
+
+def test_every_link_between_shipped_content_resolves():
+    links = _content_links(SHIPPED)
+    assert [link for link in links if not link[2]] == []
+    kinds = {link[1].split(" ")[0].split("#")[0] for link in links}
+    # Each kind of link is there to check: to the example, to stages, roles, documents, pages.
+    assert {f"/{EXAMPLE_PAGE}", "stage", "role", "document", "/glossary"} <= kinds
+    assert any(link[0].startswith("role ") for link in links)
+
+
+def test_the_example_is_linked_from_every_journey_stage_it_covers_and_the_quiz():
+    example = SHIPPED.example
+    for stage in SHIPPED.workflow.stages:
+        assert (
+            example.href(stage.id)
+            == f"/{EXAMPLE_PAGE}#{example.anchor(example.for_stage(stage.id))}"
+        )
+    sees = [q.see for quiz in SHIPPED.quizzes for q in quiz.questions if q.see]
+    assert any(see.startswith(f"{EXAMPLE_PAGE}#") for see in sees)
+    quiz = next(
+        quiz
+        for quiz in SHIPPED.quizzes
+        if all((q.see or "").startswith(f"{EXAMPLE_PAGE}#") for q in quiz.questions)
+    )
+    assert len(quiz.questions) >= 10, "a quiz bank about the worked example"
+
+
+def problems_in(site, relative: str) -> list[str]:
+    """As `problems_of`, with every path inside the messages as it reads for the shipped
+    folder too (a message may name another file: `(see content/workflow.yaml: ...)`)."""
+    shown = [str(p).replace(site.path_of(""), "content") for p in site.problems]
+    return [p for p in shown if p.startswith(f"content/{relative}: ")]
+
+
+def _edit_example(content: Path, change) -> None:
+    path = content / "example" / "example.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _stage_edit(field, value, index=1):
+    def change(data):
+        data["stages"][index][field] = value(data["stages"][index]) if callable(value) else value
+
+    return change
+
+
+EXAMPLE = "content/example/example.yaml"
+BROKEN_EXAMPLES = {
+    "unknown stage": (
+        _stage_edit("stage", "astrology"),
+        lambda shipped: (
+            f"{EXAMPLE}: stages[1].stage: unknown stage 'astrology' (no stage of "
+            "content/workflow.yaml has this id); this stage of the example is left out"
+        ),
+        lambda shipped: [s.stage for i, s in enumerate(shipped.stages) if i != 1],
+    ),
+    "repeated stage": (
+        _stage_edit("stage", lambda s: SHIPPED.example.stages[0].stage),
+        lambda shipped: (
+            f"{EXAMPLE}: stages[1].stage: '{shipped.stages[0].stage}' is already "
+            f"used by stages[0]; the example's stage '{shipped.stages[0].stage}' is left out"
+        ),
+        lambda shipped: [s.stage for i, s in enumerate(shipped.stages) if i != 1],
+    ),
+    "unknown role in who": (
+        _stage_edit("who", lambda s: [*s["who"], {"role": "Astrologer", "does": "Reads stars."}]),
+        lambda shipped: (
+            f"{EXAMPLE}: stages[1].who[{len(shipped.stages[1].who)}].role: unknown "
+            "role 'Astrologer' (no role has this id or alias); this entry is left out"
+        ),
+        lambda shipped: [s.stage for s in shipped.stages],
+    ),
+    "unknown document": (
+        _stage_edit("hands_on", lambda s: [*s["hands_on"], "horoscope"]),
+        lambda shipped: (
+            f"{EXAMPLE}: stages[1].hands_on[{len(shipped.stages[1].hands_on)}]: "
+            "unknown document 'horoscope' (no file content/example/documents/horoscope.md); "
+            "this entry is left out"
+        ),
+        lambda shipped: [s.stage for s in shipped.stages],
+    ),
+    "unknown decider": (
+        lambda data: data["disagreements"][0].update(decides="Astrologer"),
+        lambda shipped: (
+            f"{EXAMPLE}: disagreements[0].decides: unknown role 'Astrologer' (no "
+            f"role has this id or alias); case '{shipped.disagreements[0].id}' is left out"
+        ),
+        lambda shipped: [s.stage for s in shipped.stages],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN_EXAMPLES)
+def test_a_bad_reference_in_the_example_leaves_out_the_smallest_unit(content_copy, case):
+    change, expected, kept = BROKEN_EXAMPLES[case]
+    _edit_example(content_copy, change)
+    site = load_site(content_copy)
+    assert problems_in(site, "example/example.yaml") == [expected(SHIPPED.example)]
+    assert [s.stage for s in site.example.stages] == kept(SHIPPED.example)
+    assert main(["check", "--content", str(content_copy)]) == 1
+
+
+def test_a_document_with_an_unknown_author_is_left_out_and_named_where_it_is_used(content_copy):
+    stage = next(s for s in SHIPPED.example.stages if s.hands_on)
+    doc = SHIPPED.example.document(stage.hands_on[0])
+    path = content_copy / "example" / "documents" / f"{doc.id}.md"
+    write(path, path.read_text(encoding="utf-8").replace(f"author: {doc.author}", "author: Oracle"))
+    site = load_site(content_copy)
+    index = SHIPPED.example.stages.index(stage)
+    assert problems_in(site, f"example/documents/{doc.id}.md") == [
+        f"content/example/documents/{doc.id}.md: author: unknown role 'Oracle' (no role has this "
+        f"id or alias); document '{doc.id}' is left out"
+    ]
+    assert problems_in(site, "example/example.yaml") == [
+        f"{EXAMPLE}: stages[{index}].hands_on[0]: document '{doc.id}' is not available (see "
+        f"content/example/documents/{doc.id}.md); this entry is left out"
+    ]
+    assert doc.id not in {d.id for d in site.example.documents}
+    assert len(site.example.stages) == len(SHIPPED.example.stages)
+
+
+def test_a_document_no_stage_hands_on_is_named(content_copy):
+    write(
+        content_copy / "example" / "documents" / "orphan.md",
+        "---\ntitle: Orphan\nauthor: PM\nsummary: Nobody hands it on.\n---\nText.\n",
+    )
+    assert problems_in(load_site(content_copy), "example/documents/orphan.md") == [
+        "content/example/documents/orphan.md: (file): no stage of the example hands this "
+        "document on (add its id to a stage's hands_on); it is not shown"
+    ]
+
+
+def test_an_example_stage_whose_journey_stage_was_left_out_points_at_it(content_copy):
+    path = content_copy / "workflow.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["stages"][2]["lead"] = "Tester"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    site = load_site(content_copy)
+    stage_id = data["stages"][2]["id"]
+    index = [s.stage for s in SHIPPED.example.stages].index(stage_id)
+    assert problems_in(site, "example/example.yaml") == [
+        f"{EXAMPLE}: stages[{index}].stage: stage '{stage_id}' is not available (see "
+        f"content/workflow.yaml: stages[2]); this stage of the example is left out"
+    ]
+    assert site.example.href(stage_id) is None
+
+
+def test_a_quiz_link_to_a_missing_section_of_the_example_is_left_out(content_copy):
+    path = content_copy / "quizzes" / "what-vs-how.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["questions"][0]["see"] = f"{EXAMPLE_PAGE}#astrology"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    [problem] = problems_in(load_site(content_copy), "quizzes/what-vs-how.yaml")
+    assert problem.startswith(
+        f"content/quizzes/what-vs-how.yaml: questions[0] ({data['questions'][0]['id']}).see: "
+        "the worked example has no section 'astrology' (it has: "
+    )
+    assert problem.endswith("this link is left out (the answer links to the role's page)")
+
+
+def test_check_reports_the_worked_example(capsys):
+    assert main(["check", "--content", str(ROOT / "content")]) == 0
+    example = SHIPPED.example
+    assert (
+        f"worked example: {len(example.stages)} stages, {len(example.documents)} documents"
+        in capsys.readouterr().out
+    )

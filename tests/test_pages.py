@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from teamroles import role_page
+from teamroles.example import URL_PATH as EXAMPLE_PAGE
 from teamroles.markdown_files import slugify
 from teamroles.navigation import SECTION_INVITATIONS, first_page_of_each_section, site_pages
 from teamroles.roles import Role
@@ -278,3 +279,78 @@ def test_open_url_names_the_pages_when_one_does_not_exist():
     at = open_app()
     with pytest.raises(AssertionError, match="no page at /no-such-page"):
         open_url(at, "no-such-page")
+
+
+# ---------------------------------------------------------------- the worked example
+
+
+def test_the_example_page_shows_every_stage_and_every_hand_off_document(on_content):
+    site = load_site(on_content)
+    example = site.example
+    at = open_url(open_app(), EXAMPLE_PAGE)
+    assert not at.exception
+    assert at.title[0].value == example.title
+    text = markdown(at)
+    shown = headings(at)
+    for stage in example.stages:
+        assert shown.get(example.anchor(stage)) == example.heading(stage), stage.stage
+        assert stage.story in text
+        for part in stage.who:
+            assert f"**{site.roles.get(part.role).title}**: {part.does}" in text
+        for decision in stage.decisions:
+            assert decision.decides in text
+        for need in stage.needs:
+            assert f"**{need.need}**: {need.how}" in text
+        for overstep in stage.oversteps:
+            assert overstep.cost in text
+    # Each document after the stage that hands it on.
+    for doc in example.documents:
+        assert shown.get(doc.anchor) == doc.title, doc.id
+        assert doc.body in text, doc.id
+        assert doc.summary in text
+    order = [line for line in text.splitlines() if line.startswith(("## ", "#### "))]
+    expected = []
+    for stage in example.stages:
+        expected.append(f"## {example.heading(stage)}")
+        expected += [f"#### {example.document(doc_id).title}" for doc_id in stage.hands_on]
+    assert [line for line in order if line in expected] == expected
+    for case in example.disagreements:
+        assert f"**{case.title}.** {case.case}" in text
+        assert case.why in text
+    # The page's contents link to each stage on the page.
+    for stage in example.stages:
+        assert f"(#{example.anchor(stage)})" in text
+
+
+def test_home_journey_and_role_pages_link_to_the_example(on_content):
+    site = load_site(on_content)
+    example = site.example
+    at = open_app()
+    assert any(example.feature in label for label in main_links(at)), "home links to it"
+    open_url(at, "journey")
+    assert any(example.title in label for label in main_links(at))
+    # The stage shown first in the journey links to its section of the example.
+    first = site.workflow.stages[0]
+    assert f"]({example.href(first.id)})" in markdown(at)
+    for role in site.roles:
+        parts = example.role_parts(role.id, site.roles)
+        if not parts:
+            continue
+        open_url(at, role.id)
+        text = markdown(at)
+        assert any(h.proto.anchor == "worked-example" for h in at.header), role.id
+        for stage, does in parts:
+            assert f"(/{EXAMPLE_PAGE}#{example.anchor(stage)}): {does}" in text
+
+
+def test_without_the_example_its_page_says_so_and_the_others_do_not_link_to_it(
+    monkeypatch, content_copy
+):
+    (content_copy / "example" / "example.yaml").unlink()
+    at = open_app(monkeypatch, content_copy)
+    assert not any("Follow one feature" in label for label in main_links(at))
+    open_url(at, EXAMPLE_PAGE)
+    assert not at.exception
+    assert any("worked example is not shown" in info.value for info in at.info)
+    open_url(at, "journey")
+    assert f"/{EXAMPLE_PAGE}#" not in markdown(at)

@@ -13,6 +13,9 @@ import yaml
 
 from teamroles import progress_ui, quiz_ui
 from teamroles import quiz as engine
+from teamroles.example import URL_PATH as EXAMPLE_PAGE
+from teamroles.quiz_ui import see_label
+from teamroles.quizbank import see_target
 from teamroles.site import load_site
 from tests.apptest import open_app, record_downloads
 
@@ -355,11 +358,29 @@ def test_the_answer_links_to_the_page_that_explains_it():
     at = start(open_quiz(), "what-vs-how", "all")
     question, _ = answer(at, quiz, right=False)
     site = load_site()
-    page = question.see.partition("#")[0] if question.see else question.role
-    role = site.roles.find(page)
-    title = role.title if role else site.glossary.title
+    target = see_target(question, site.roles, site.glossary, site.example)
     labels = [link.proto.label for link in at.get("page_link")]
-    assert f"Read more on the {title} page" in labels
+    assert see_label(target) in labels
+    if target.url_path == EXAMPLE_PAGE:
+        assert see_label(target) == f"Read more in the worked example: {site.example.title}"
+    else:
+        page = question.see.partition("#")[0] if question.see else question.role
+        role = site.roles.find(page)
+        title = role.title if role else site.glossary.title
+        assert see_label(target) == f"Read more on the {title} page"
+
+
+def test_an_answer_about_the_worked_example_links_to_its_section():
+    site = load_site()
+    quiz = next(
+        q for q in site.quizzes if all((x.see or "").startswith("example#") for x in q.questions)
+    )
+    at = start(open_quiz(), quiz.id, "all")
+    question, _ = answer(at, quiz, right=True)
+    target = see_target(question, site.roles, site.glossary, site.example)
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert f"Read more in the worked example: {site.example.title}" in labels
+    assert f"]({target.href})" in "\n".join(m.value for m in at.markdown)
 
 
 def test_a_broken_bank_is_reported_and_the_other_quiz_still_works(monkeypatch, content_copy):
@@ -375,7 +396,8 @@ def test_a_broken_bank_is_reported_and_the_other_quiz_still_works(monkeypatch, c
         "'Maybe' is not one of the choices What, How" in problems
     )
     assert "content/quizzes/who-does-this.yaml: yaml: YAML does not parse" in problems
-    assert at.radio(key="quiz_pick").options == ["What vs How"]
+    still_there = [q.title for q in load_site().quizzes if q.id != "who-does-this"]
+    assert at.radio(key="quiz_pick").options == still_there
     quiz = bank("what-vs-how", content_copy)
     at = start(at, "what-vs-how", "all")
     asked = play_through(at, quiz, pick_right=lambda i, q: True)

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from teamroles.__main__ import main
+from teamroles.example import URL_PATH as EXAMPLE_PAGE
 from teamroles.quizbank import resolve_see, see_target
 from teamroles.site import load_site
 from tests.content_variants import as_shipped
@@ -49,12 +50,14 @@ def test_the_shipped_banks_are_clean_and_big_enough(site):
 
 def test_every_question_teaches_and_links_to_a_page(site):
     page_ids = {role.id for role in site.roles} | {"glossary"}
+    if site.example:
+        page_ids.add(EXAMPLE_PAGE)
     for quiz in site.quizzes:
         statements = [q.statement.lower() for q in quiz.questions]
         assert len(set(statements)) == len(statements), f"{quiz.id} repeats a statement"
         for question in quiz.questions:
             assert len(question.explanation.split()) >= 12, question.id
-            target = see_target(question, site.roles, site.glossary)
+            target = see_target(question, site.roles, site.glossary, site.example)
             assert target is not None and target.url_path in page_ids, question.id
 
 
@@ -172,13 +175,16 @@ def test_a_bad_see_link_is_dropped_and_the_answer_links_to_the_role_page(content
 
 
 def test_every_section_a_quiz_links_to_is_drawn_on_its_page(site):
-    """A `see: role#section` link lands on a heading the role page really shows."""
+    """A `see: role#section` link lands on a heading the role page really shows, and
+    `see: example#section` on a heading of the worked example."""
     from teamroles import role_page
 
     for quiz in site.quizzes:
         for question in quiz.questions:
-            target = see_target(question, site.roles, site.glossary)
-            if target.anchor and target.url_path != "glossary":
+            target = see_target(question, site.roles, site.glossary, site.example)
+            if target.anchor and target.url_path == EXAMPLE_PAGE:
+                assert target.anchor in site.example.anchors(), question.id
+            elif target.anchor and target.url_path != "glossary":
                 role = site.roles.get(target.url_path)
                 assert target.anchor in role_page.anchors(role), question.id
 

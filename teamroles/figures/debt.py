@@ -198,6 +198,7 @@ def box_details(content: DebtFigure, roles: RoleIndex, box_id: str) -> str:
         f"**Usually owned by:** {owner.title if owner else box.owner}"
         + (f", with the {join_words(helpers)}" if helpers else "")
         + "  ",
+        *([f"*Why this owner:* {box.owner_note}  "] if box.owner_note else []),
         f"**Prone to:** {join_words(box.prone_to)}. {box.why}",
     ]
     return "\n".join(lines)

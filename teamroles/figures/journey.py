@@ -291,7 +291,9 @@ def loops_out_of(workflow: Workflow, stage_id: str) -> list[Loop]:
     return [loop for loop in workflow.loops if loop.from_stage == stage_id]
 
 
-def stage_details(workflow: Workflow, roles: RoleIndex, stage_id: str) -> str:
+def stage_details(
+    workflow: Workflow, roles: RoleIndex, stage_id: str, example_href: str | None = None
+) -> str:
     """Markdown for the stage the reader picked: who, what it hands on, the loops.
 
     A loop's trigger leads its paragraph as a run-in heading ("**↺ QA finds a
@@ -317,6 +319,12 @@ def stage_details(workflow: Workflow, roles: RoleIndex, stage_id: str) -> str:
     for loop in loops_into(workflow, stage_id):
         came_from = workflow.stage(loop.from_stage).title
         lines += ["", f"**↺ {_run_in(loop.trigger)}** Work can come back here from {came_from}."]
+    if example_href:
+        lines += [
+            "",
+            f"[See this stage in the worked example]({example_href}) (opens in a new tab): "
+            "who does what, what they decide and the documents they hand on.",
+        ]
     return "\n".join(lines)
 
 
