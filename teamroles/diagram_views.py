@@ -218,8 +218,7 @@ def _journey_body(site: Site, key: str, role_id: str | None, ticking: bool) -> N
     _chart(
         _journey_figure(site.version, site, current, highlight),
         key,
-        alt=f"{workflow.title}: a flow chart of {len(ids)} stages with "
-        f"{len(workflow.loops)} loops back; stage {position + 1} is selected.",
+        alt=journey_fig.alt_text(workflow, position + 1),
         on_click=chart_clicked,
     )
     example_href = site.example.href(current) if site.example else None
@@ -281,8 +280,7 @@ def _debt_body(site: Site, key: str) -> None:
     _chart(
         _debt_figure(site.version, site, by_role, selected),
         key,
-        alt=f"{len(ids)} labelled boxes of an ML system, sized by how much of the system "
-        f"each part is; {content.ml_code.label} is a tiny box in the middle.",
+        alt=debt_fig.alt_text(content),
         on_click=chart_clicked,
     )
     details_key = f"{key}_details"

@@ -34,6 +34,7 @@ from teamroles.site import Site
 VIEWS = ("projector", "speaker")
 KEYS = "present-keys"  # the key of the keys-and-sync component
 NUMBER = "present_slide"  # session: {deck id: slide number on screen}
+LEAVING = "present_leaving"  # set by "Leave the deck": the next run is the landing page
 LINKED = "present_linked"  # session: {deck id: the slide= this session last put in the URL}
 STARTED = "present_started"  # session: when the speaker view's clock started (epoch ms)
 ROOMS = "present_rooms"  # session: {(deck id, slide number): (room code, host token)}
@@ -252,8 +253,8 @@ def _find(deck_id: str) -> Deck | None:
 @st.fragment
 def _deck(deck_id: str, view: str) -> None:
     deck = _find(deck_id)
-    if deck is None:  # the file was removed or broke since: the full page says so
-        st.rerun()
+    if deck is None or st.session_state.pop(LEAVING, False):
+        st.rerun()  # left, or the file was removed or broke since: the full page says so
     slide = slide_at(deck, _number(deck))
     st.session_state.setdefault(LINKED, {})[deck.id] = str(slide.number)
     st.query_params.update({"deck": deck.id, "slide": str(slide.number)})
@@ -415,27 +416,40 @@ def _journey_slide(site: Site, slide: Slide, words, chart) -> None:
 def _bar(deck: Deck, slide: Slide) -> None:
     """Previous, the counter, next; the speaker view and the way out, small."""
     with st.container(horizontal=True, key="slide-bar", vertical_alignment="center"):
-        st.button(
-            "Previous",
-            icon=":material/arrow_back:",
-            disabled=slide.number == 1,
-            on_click=_go,
-            args=(deck, "previous"),
-            key="slide-previous",
-        )
-        with st.container(key="slide-count", width="content"):
-            st.markdown(f"{slide.number} / {len(deck)}")
-        st.button(
-            "Next",
-            icon=":material/arrow_forward:",
-            type="primary",
-            disabled=slide.number == len(deck),
-            on_click=_go,
-            args=(deck, "next"),
-            key="slide-next",
-        )
+        _step_buttons(deck, slide, "slide", counter=True)
         speaker = "?" + urlencode({"deck": deck.id, "slide": slide.number, "view": "speaker"})
         st.markdown(f"[Speaker view]({speaker}) (opens a window) · Keys: ← → Page Up/Down, space")
+        st.button("Leave the deck", icon=":material/close:", on_click=_leave, key="slide-leave")
+
+
+def _leave() -> None:
+    """Back to the list of decks: the address loses `?deck=`, and the page runs whole."""
+    st.query_params.clear()
+    st.session_state[LEAVING] = True
+
+
+def _step_buttons(deck: Deck, slide: Slide, prefix: str, counter: bool = False) -> None:
+    """Previous and Next (keys `<prefix>-previous`, `<prefix>-next`), the counter between."""
+    st.button(
+        "Previous",
+        icon=":material/arrow_back:",
+        disabled=slide.number == 1,
+        on_click=_go,
+        args=(deck, "previous"),
+        key=f"{prefix}-previous",
+    )
+    if counter:
+        with st.container(key="slide-count", width="content"):
+            st.markdown(f"{slide.number} / {len(deck)}")
+    st.button(
+        "Next",
+        icon=":material/arrow_forward:",
+        type="primary",
+        disabled=slide.number == len(deck),
+        on_click=_go,
+        args=(deck, "next"),
+        key=f"{prefix}-next",
+    )
 
 
 def _speaker(deck: Deck, slide: Slide) -> None:
@@ -445,23 +459,7 @@ def _speaker(deck: Deck, slide: Slide) -> None:
     started = st.session_state.setdefault(STARTED, int(time.time() * 1000))
     st.markdown(f"## Speaker view · {deck.title} · slide {slide.number} of {len(deck)}")
     with st.container(horizontal=True, key="speaker-top", vertical_alignment="center"):
-        st.button(
-            "Previous",
-            icon=":material/arrow_back:",
-            disabled=slide.number == 1,
-            on_click=_go,
-            args=(deck, "previous"),
-            key="speaker-previous",
-        )
-        st.button(
-            "Next",
-            icon=":material/arrow_forward:",
-            type="primary",
-            disabled=slide.number == len(deck),
-            on_click=_go,
-            args=(deck, "next"),
-            key="speaker-next",
-        )
+        _step_buttons(deck, slide, "speaker")
         _clock(key="speaker-clock", data={"start": started}, width="content")
         st.button(
             "Restart the clock",

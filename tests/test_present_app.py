@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from teamroles import present_ui, room_ui
+from teamroles.navigation import FEATURE_PAGES
 from teamroles.site import load_site
 from tests.apptest import open_app, open_url, record_downloads
 
@@ -122,3 +123,13 @@ def test_a_live_slide_opens_a_room_for_its_question_and_runs_it(service):
 def live_statement(slide) -> str:
     quiz = next(q for q in SITE.quizzes if q.id == slide.quiz_id)
     return quiz.question(slide.question_id).statement
+
+
+def test_leave_the_deck_returns_to_the_list_of_decks():
+    deck = SITE.decks[0]
+    at = present({"deck": deck.id, "slide": "3"})
+    at.button(key="slide-leave").click().run()
+    assert not at.exception
+    assert "deck" not in at.query_params
+    assert at.title[0].value == next(p.title for p in FEATURE_PAGES if p.url_path == "present")
+    assert deck.summary in shown(at)

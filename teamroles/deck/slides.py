@@ -176,8 +176,7 @@ def journey_slide(entry: SlideEntry, site: Site) -> dict:
         "body": workflow.summary,
         "notes": notes,
         "figure": "journey",
-        "alt": f"{workflow.title}: a flow chart of {len(workflow.stages)} stages with "
-        f"{len(workflow.loops)} loops back.",
+        "alt": journey_fig.alt_text(workflow),
         "in_words": journey_fig.journey_text(workflow, site.roles),
     }
 
@@ -242,8 +241,7 @@ def debt_slide(entry: SlideEntry, site: Site) -> dict:
             ]
         ),
         "figure": "debt",
-        "alt": f"{len(content.boxes)} labelled boxes of an ML system, sized by how much of the "
-        f"system each part is; {content.ml_code.label} is a tiny box in the middle.",
+        "alt": debt_fig.alt_text(content),
         "in_words": debt_fig.debt_text(content, site.roles),
     }
 

@@ -175,6 +175,14 @@ def percent(share: float) -> str:
     return f"{share * 100:.1f}%"
 
 
+def alt_text(content: DebtFigure) -> str:
+    """The figure's one-line text alternative (its whole content in words: `debt_text`)."""
+    return (
+        f"{len(content.boxes)} labelled boxes of an ML system, sized by how much of the "
+        f"system each part is; {content.ml_code.label} is a tiny box in the middle."
+    )
+
+
 def ml_code_share_sentence(content: DebtFigure) -> str:
     """The line under the figure: how much of the system is ML code."""
     largest = max(content.boxes, key=lambda box: box.area)

@@ -291,6 +291,15 @@ def loops_out_of(workflow: Workflow, stage_id: str) -> list[Loop]:
     return [loop for loop in workflow.loops if loop.from_stage == stage_id]
 
 
+def alt_text(workflow: Workflow, current: int | None = None) -> str:
+    """The figure's one-line text alternative; `current`: the selected stage's number."""
+    selected = f"; stage {current} is selected" if current else ""
+    return (
+        f"{workflow.title}: a flow chart of {len(workflow.stages)} stages with "
+        f"{len(workflow.loops)} loops back{selected}."
+    )
+
+
 def stage_details(
     workflow: Workflow, roles: RoleIndex, stage_id: str, example_href: str | None = None
 ) -> str:
