@@ -211,15 +211,7 @@ def landing(site: Site, wanted: str | None) -> None:
                     icon=":material/speaker_notes:",
                     query_params={"deck": deck.id, "view": "speaker"},
                 )
-                st.download_button(
-                    "Download as one HTML file",
-                    data=functools.partial(_export, deck.id, True),
-                    file_name=f"{deck.id}.html",
-                    mime="text/html",
-                    icon=":material/download:",
-                    on_click="ignore",
-                    key=f"deck-export-{deck.id}",
-                )
+                export_button(deck, "Download as one HTML file", f"deck-export-{deck.id}")
     ui.reading_links()
 
 
@@ -485,21 +477,26 @@ def _speaker(deck: Deck, slide: Slide) -> None:
         f"[Open the projected view]({projector}) in a second window and move it to the "
         "projector: both windows follow each other, from the keys or the buttons of either."
     )
+    export_button(deck, "Download this deck as one HTML file, with notes", "speaker-export")
+
+
+def export_button(deck: Deck, label: str, key: str) -> None:
+    """The deck as one offline HTML file, with notes, built only when asked for."""
     st.download_button(
-        "Download this deck as one HTML file (offline, with notes)",
-        data=functools.partial(_export, deck.id, True),
+        label,
+        # The site is bound now: the data is built later, outside this script run.
+        data=functools.partial(_export, ui.site(), deck),
         file_name=f"{deck.id}.html",
         mime="text/html",
         icon=":material/download:",
         on_click="ignore",
-        key="speaker-export",
+        key=key,
     )
 
 
-def _export(deck_id: str, notes: bool) -> str:
-    site = ui.site()
-    deck = next(deck for deck in site.decks if deck.id == deck_id)
-    return export_html(deck, site, notes=notes)
+def _export(site: Site, deck: Deck) -> str:
+    """The file (about 5 MB: plotly.js is inline), built once per content version."""
+    return _cached(("export", site.version, deck.id), lambda: export_html(deck, site, notes=True))
 
 
 def _live(site: Site, deck: Deck, slide: Slide) -> None:

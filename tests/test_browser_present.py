@@ -4,6 +4,7 @@ speaker view following, a laptop's screen, and the offline file with the network
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -168,4 +169,17 @@ def test_the_exported_deck_opens_offline_with_every_slide(chromium, tmp_path):
             expect(section.locator(".js-plotly-plot svg").first).to_be_attached()
         page.keyboard.press("ArrowRight")
     assert requests == [] and errors == []
+    context.close()
+
+
+def test_the_landing_page_downloads_the_deck_as_one_file(chromium, server_url):
+    context = chromium.new_context(viewport=PROJECTOR, accept_downloads=True)
+    page = context.new_page()
+    browser.open_page(page, f"{server_url}/present")
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download as one HTML file").first.click()
+    assert download.value.suggested_filename == f"{DECK.id}.html"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.count('<section class="slide') == len(DECK)
+    assert all(slide.title in text for slide in DECK.slides)
     context.close()
