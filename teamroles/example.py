@@ -34,6 +34,7 @@ from teamroles.problems import (
     unknown_role,
     validate_file,
 )
+from teamroles.responsibilities import Responsibilities
 from teamroles.roles import RoleIndex
 from teamroles.workflow import Workflow
 
@@ -269,7 +270,10 @@ def _lower_first(text: str) -> str:
 
 
 def load_example(
-    content_dir: Path, roles: RoleIndex, workflow: Workflow | None
+    content_dir: Path,
+    roles: RoleIndex,
+    workflow: Workflow | None,
+    matrix: Responsibilities | None = None,
 ) -> tuple[Example | None, list[Problem]]:
     """The example with every unit that holds a bad reference left out, and the problems."""
     folder = content_dir / FOLDER

@@ -32,6 +32,7 @@ from teamroles.problems import (
     unknown_role,
     validation_problems,
 )
+from teamroles.responsibilities import Responsibilities
 from teamroles.roles import RoleIndex
 
 GLOSSARY_PAGE = "glossary"
@@ -169,6 +170,7 @@ def load_quizzes(
     roles: RoleIndex,
     glossary: Glossary | None,
     example: Example | None = None,
+    matrix: Responsibilities | None = None,
 ) -> tuple[list[Quiz], list[Problem]]:
     """Every usable quiz in the `quizzes/` folder, plus a Problem for each thing wrong."""
     folder = content_dir / "quizzes"

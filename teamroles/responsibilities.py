@@ -28,6 +28,7 @@ from teamroles.roles import RoleIndex
 FILE_NAME = "responsibilities.yaml"
 LEVELS = ("lead", "contributes", "informed")
 Level = Literal["lead", "contributes", "informed"]
+Part = Literal["lead", "takes part"]
 
 
 class LevelDescriptions(ContentModel):
@@ -61,6 +62,30 @@ class Responsibilities(ContentModel):
 
     def activity(self, activity_id: str) -> Activity:
         return by_id(self.activities, activity_id, "activity")
+
+    def disagreement(self, activity_id: str, role_id: str, part: Part) -> str | None:
+        """Why content that gives `role_id` this `part` in an activity contradicts the
+        matrix, or None when it agrees. `part` is "lead" (the role must lead it) or
+        "takes part" (the role must lead it or contribute to it).
+
+        The one check behind every cross-file rule of who does what: a quiz answer,
+        a journey stage's lead and contributors, the worked example's roles and
+        decisions (docs/authoring.md, "One story").
+        """
+        activity = next((a for a in self.activities if a.id == activity_id), None)
+        if activity is None:
+            known = ", ".join(a.id for a in self.activities)
+            return f"unknown activity '{activity_id}' in {FILE_NAME} (it has: {known})"
+        level = activity.level(role_id)
+        if part == "lead" and level != "lead":
+            return (
+                f"{FILE_NAME} says '{activity.title}' is led by {activity.lead}, "
+                f"not {role_id}"
+            )
+        if part == "takes part" and level not in ("lead", "contributes"):
+            shown = f"is only {level}" if level else "takes no part"
+            return f"in {FILE_NAME}, {role_id} {shown} in '{activity.title}'"
+        return None
 
 
 def load_responsibilities(

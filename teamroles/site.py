@@ -116,11 +116,12 @@ def _parse_site(content_dir: Path, version: str) -> Site:
     roles, role_problems = load_roles(content_dir)
     home, home_problems = load_text_page(content_dir / "home.md")
     glossary, glossary_problems = load_glossary(content_dir)
-    workflow, workflow_problems = load_workflow(content_dir, roles)
-    example, example_problems = load_example(content_dir, roles, workflow)
-    quizzes, quiz_problems = load_quizzes(content_dir, roles, glossary, example)
-    debt_figure, debt_problems = load_debt_figure(content_dir, roles)
+    # The matrix first: the journey, the example and the quizzes are checked against it.
     responsibilities, responsibility_problems = load_responsibilities(content_dir, roles)
+    workflow, workflow_problems = load_workflow(content_dir, roles, responsibilities)
+    example, example_problems = load_example(content_dir, roles, workflow, responsibilities)
+    quizzes, quiz_problems = load_quizzes(content_dir, roles, glossary, example, responsibilities)
+    debt_figure, debt_problems = load_debt_figure(content_dir, roles)
     site = Site(
         home=home,
         roles=roles,

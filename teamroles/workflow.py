@@ -16,6 +16,7 @@ from teamroles.problems import (
     unknown_role,
     validate_file,
 )
+from teamroles.responsibilities import Responsibilities
 from teamroles.roles import RoleIndex
 
 
@@ -27,6 +28,9 @@ class Stage(ContentModel):
     artifact: str = Field(min_length=1)
     summary: str = Field(min_length=1)
     details: str = Field(min_length=1)
+    # Ids of responsibilities.yaml's activities done at this stage. The lead must lead one
+    # of them and each contributor take part in one: the journey and the matrix agree.
+    activities: list[str] = []
 
 
 class Loop(ContentModel):
@@ -57,8 +61,11 @@ class Workflow(ContentModel):
         return by_id(self.stages, stage_id, "stage")
 
 
-def load_workflow(content_dir: Path, roles: RoleIndex) -> tuple[Workflow | None, list[Problem]]:
-    """The journey, leaving out each stage, contributor or loop with a bad reference."""
+def load_workflow(
+    content_dir: Path, roles: RoleIndex, matrix: Responsibilities | None = None
+) -> tuple[Workflow | None, list[Problem]]:
+    """The journey, leaving out each stage, contributor or loop with a bad reference, and
+    each contributor or activity that contradicts the who-owns-what matrix."""
     workflow, problems = validate_file(content_dir / "workflow.yaml", Workflow, read_yaml_mapping)
     if workflow is None:
         return None, problems
@@ -77,7 +84,8 @@ def load_workflow(content_dir: Path, roles: RoleIndex) -> tuple[Workflow | None,
             continue
         field = f"{where}.contributors"
         contributors = known_roles(path, field, stage.contributors, roles, problems)
-        stages.append(stage.model_copy(update={"contributors": contributors}))
+        stage = stage.model_copy(update={"contributors": contributors})
+        stages.append(_agreeing(path, where, stage, roles, matrix, problems))
     kept = {stage.id for stage in stages}
     loops = []
     for i, loop in enumerate(workflow.loops):
@@ -93,6 +101,48 @@ def load_workflow(content_dir: Path, roles: RoleIndex) -> tuple[Workflow | None,
         problems.append(Problem(path, "stages", "no valid stage left: the journey is hidden"))
         return None, problems
     return workflow.model_copy(update={"stages": stages, "loops": loops}), problems
+
+
+def _agreeing(
+    path: str,
+    where: str,
+    stage: Stage,
+    roles: RoleIndex,
+    matrix: Responsibilities | None,
+    problems: list[Problem],
+) -> Stage:
+    """The stage, agreeing with the matrix: an unknown activity, or every activity when
+    the stage's lead leads none of them, is left out; so is a contributor who takes part
+    in none of them. Nothing is checked without the matrix or without activities."""
+    if matrix is None or not stage.activities:
+        return stage
+    activities = []
+    for i, activity_id in enumerate(stage.activities):
+        if activity_id not in {a.id for a in matrix.activities}:
+            message = matrix.disagreement(activity_id, "", "lead")
+            problems.append(Problem(path, f"{where}.activities[{i}]", f"{message}; left out"))
+        else:
+            activities.append(activity_id)
+    lead = roles.find(stage.lead).id
+    if activities and all(matrix.disagreement(a, lead, "lead") for a in activities):
+        message = (
+            f"{stage.lead} leads this stage but, in responsibilities.yaml, none of its "
+            f"activities ({', '.join(activities)}); the stage's activities are left out"
+        )
+        problems.append(Problem(path, f"{where}.activities", message))
+        return stage.model_copy(update={"activities": []})
+    contributors = []
+    for i, name in enumerate(stage.contributors):
+        role_id = roles.find(name).id
+        if activities and all(matrix.disagreement(a, role_id, "takes part") for a in activities):
+            message = (
+                f"in responsibilities.yaml, {name} takes part in none of this stage's "
+                f"activities ({', '.join(activities)}); this contributor is left out"
+            )
+            problems.append(Problem(path, f"{where}.contributors[{i}]", message))
+        else:
+            contributors.append(name)
+    return stage.model_copy(update={"activities": activities, "contributors": contributors})
 
 
 def _unknown_stage(stage_id: str, stage_ids: FirstUse, kept: set[str]) -> str:
