@@ -59,6 +59,9 @@ class Responsibilities(ContentModel):
     levels: LevelDescriptions
     activities: list[Activity] = Field(min_length=1)
     source: str
+    # Activities left out for a problem, by id -> where (`content/...: activities[3]`), so
+    # that a reference to one points at the cause instead of calling it unknown.
+    left_out: dict[str, str] = {}
 
     def activity(self, activity_id: str) -> Activity:
         return by_id(self.activities, activity_id, "activity")
@@ -73,15 +76,14 @@ class Responsibilities(ContentModel):
         decisions (docs/authoring.md, "One story").
         """
         activity = next((a for a in self.activities if a.id == activity_id), None)
+        if activity is None and activity_id in self.left_out:
+            return f"activity '{activity_id}' is not available (see {self.left_out[activity_id]})"
         if activity is None:
             known = ", ".join(a.id for a in self.activities)
             return f"unknown activity '{activity_id}' in {FILE_NAME} (it has: {known})"
         level = activity.level(role_id)
         if part == "lead" and level != "lead":
-            return (
-                f"{FILE_NAME} says '{activity.title}' is led by {activity.lead}, "
-                f"not {role_id}"
-            )
+            return f"{FILE_NAME} says '{activity.title}' is led by {activity.lead}, not {role_id}"
         if part == "takes part" and level not in ("lead", "contributes"):
             shown = f"is only {level}" if level else "takes no part"
             return f"in {FILE_NAME}, {role_id} {shown} in '{activity.title}'"
@@ -95,6 +97,7 @@ def load_responsibilities(
     if matrix is None:
         return None, problems
     kept: list[Activity] = []
+    left_out: dict[str, str] = {}
     ids = FirstUse()
     for i, activity in enumerate(matrix.activities):
         where = f"activities[{i}]"
@@ -110,12 +113,14 @@ def load_responsibilities(
         problems += found
         if row is not None:
             kept.append(row)
+        else:
+            left_out[activity.id] = f"{matrix.source}: {where}"
     if not kept:
         problems.append(
             Problem(matrix.source, "activities", "no valid activity left: the matrix is hidden")
         )
         return None, problems
-    return matrix.model_copy(update={"activities": kept}), problems
+    return matrix.model_copy(update={"activities": kept, "left_out": left_out}), problems
 
 
 def _checked_row(

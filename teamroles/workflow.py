@@ -120,7 +120,9 @@ def _agreeing(
     for i, activity_id in enumerate(stage.activities):
         if activity_id not in {a.id for a in matrix.activities}:
             message = matrix.disagreement(activity_id, "", "lead")
-            problems.append(Problem(path, f"{where}.activities[{i}]", f"{message}; left out"))
+            problems.append(
+                Problem(path, f"{where}.activities[{i}]", f"{message}; this entry is left out")
+            )
         else:
             activities.append(activity_id)
     lead = roles.find(stage.lead).id

@@ -178,19 +178,21 @@ def percent(share: float) -> str:
 def alt_text(content: DebtFigure) -> str:
     """The figure's one-line text alternative (its whole content in words: `debt_text`)."""
     return (
-        f"{len(content.boxes)} labelled boxes of an ML system, sized by how much of the "
-        f"system each part is; {content.ml_code.label} is a tiny box in the middle."
+        f"A schematic of an ML system in {len(content.boxes)} labelled boxes, their sizes "
+        f"drawn to suggest proportion rather than measured; {content.ml_code.label} is a "
+        f"tiny box in the middle."
     )
 
 
 def ml_code_share_sentence(content: DebtFigure) -> str:
-    """The line under the figure: how much of the system is ML code."""
+    """The line under the figure: how much of the drawing is the ML code box (an area in a
+    schematic, not a share of code: the paper's own figure for code is in `layout_note`)."""
     largest = max(content.boxes, key=lambda box: box.area)
     times = largest.area / content.ml_code.area
     return (
-        f"The {content.ml_code.label} box covers only {percent(content.ml_code_share)} of the "
-        f"area of all {len(content.boxes)} boxes; {largest.label} alone is about {times:.0f} "
-        f"times as large."
+        f"In the drawing, the {content.ml_code.label} box covers only "
+        f"{percent(content.ml_code_share)} of the area of all {len(content.boxes)} boxes; "
+        f"{largest.label} alone is about {times:.0f} times as large."
     )
 
 

@@ -43,7 +43,7 @@ _LEVEL_MARKERS = {
     "contributes": {"symbol": "circle-open", "size": 17, "line": {"width": 3}},
     "informed": {"symbol": "circle", "size": 8},
 }
-# "the PM leads", "the Dev Team and QA contribute": the verb for one role, for several.
+# "the PM leads", "the Dev team and QA contribute": the verb for one role, for several.
 _LEVEL_VERBS = {
     "lead": ("leads", "lead"),
     "contributes": ("contributes", "contribute"),
