@@ -333,17 +333,19 @@ def _checked_question(
 def _activity_disagreement(question: Question, quiz: Quiz, context: _Context) -> str | None:
     """Why the question's `activity` contradicts the who-owns-what matrix, or None.
 
-    In a quiz whose choices are all roles, the answer must lead the activity; in any
-    other quiz (What vs How), the question's role must take part in it. Nothing is
-    checked without an activity or without the matrix.
+    In a quiz whose choices are roles, the answer must lead the activity; in any other
+    quiz (What vs How), the question's role must take part in it. Nothing is checked
+    without an activity or without the matrix, nor when the answer's role file is
+    broken (its own problem says so).
     """
     if question.activity is None or context.matrix is None:
         return None
     roles = context.roles
-    if all(roles.find(choice) is not None for choice in quiz.choices):
-        return context.matrix.disagreement(
-            question.activity, roles.find(question.answer).id, "lead"
-        )
+    if any(roles.find(choice) is not None for choice in quiz.choices):
+        answer = roles.find(question.answer)
+        if answer is None:
+            return None
+        return context.matrix.disagreement(question.activity, answer.id, "lead")
     return context.matrix.disagreement(
         question.activity, roles.find(question.role).id, "takes part"
     )
