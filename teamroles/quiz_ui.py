@@ -23,6 +23,7 @@ from teamroles import progress_ui, ui
 from teamroles import quiz as engine
 from teamroles.example import URL_PATH as EXAMPLE_PAGE
 from teamroles.figures import quiz_results, style
+from teamroles.navigation import HOME
 from teamroles.quizbank import Quiz, see_target
 
 ATTEMPT = "quiz_attempt"  # the engine's Attempt, or absent before the first start
@@ -311,27 +312,30 @@ def see_label(target) -> str:
     """'Read more on the QA page'; the worked example is not a page about one thing."""
     if target.url_path == EXAMPLE_PAGE:
         return f"Read more in the worked example: {target.page_title}"
+    if target.is_home:
+        return f"Read more on the home page: {target.page_title}"
     return f"Read more on the {target.page_title} page"
 
 
 def see_link(question) -> None:
     """The role page (same tab: the quiz keeps its place) and, if named, its section."""
     site = ui.site()
-    target = see_target(question, site.roles, site.glossary, site.example)
+    target = see_target(question, site.roles, site.glossary, site.example, site.home)
     if target is None:
         return
     role = site.roles.find(target.url_path)
     ui.link(
-        target.url_path,
+        HOME if target.is_home else target.url_path,
         label=see_label(target),
         icon=(role.icon if role else None) or ":material/menu_book:",
     )
     if target.anchor:
         # Streamlit opens a Markdown link to another page in a new tab, where the page
         # scrolls to the heading with this anchor; this tab keeps the quiz as it is.
+        page = "home page" if target.is_home else f"{target.page_title} page"
         st.markdown(
             f"Or jump straight to the section [{target.section} on the "
-            f"{target.page_title} page]({target.href}) (opens in a new tab)."
+            f"{page}]({target.href}) (opens in a new tab)."
         )
 
 

@@ -2,9 +2,13 @@
 
 A broken question is reported (file, question index and id, field) and left
 out; the rest of its quiz, and every other quiz, keeps working. A `see` link
-that names no page or section is reported and left out: the question then
-links to its role's page. A file that cannot be read at all, or whose quiz
-fields are wrong, is left out whole.
+that names no page or section is reported and left out, and so is a missing
+one: the question then links to its role's page. A question that names the
+`activity` it is about (an id of responsibilities.yaml) must agree with the
+who-owns-what matrix, or it is left out: in a quiz whose answers are roles,
+the answer must lead the activity; in any other quiz, the question's `role`
+must take part in it. A file that cannot be read at all, or whose quiz fields
+are wrong, is left out whole.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from teamroles.content_model import ID_PATTERN, ContentModel, by_id
 from teamroles.example import URL_PATH as EXAMPLE_PAGE
 from teamroles.example import Example
 from teamroles.glossary import Glossary
-from teamroles.markdown_files import slugify
+from teamroles.markdown_files import TextPage, slugify
 from teamroles.problems import (
     ContentError,
     FirstUse,
@@ -36,6 +40,12 @@ from teamroles.responsibilities import Responsibilities
 from teamroles.roles import RoleIndex
 
 GLOSSARY_PAGE = "glossary"
+# `see: home#where-the-roles-meet`: the home page, whose URL path is empty (it is
+# Streamlit's default page, at `/`); its sections are the `##` headings of home.md.
+HOME_SEE = "home"
+HOME_URL_PATH = ""
+LEFT_OUT = "this question is left out"
+_HOME_HEADING = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
 
 
 def _not_a_yaml_boolean(value: object) -> object:
@@ -59,6 +69,7 @@ class Question(ContentModel):
     tags: list[str] = []
     tricky: bool = False
     see: str | None = Field(default=None, min_length=1)
+    activity: str | None = Field(default=None, min_length=1)
 
     @field_validator("answer", mode="before")
     @classmethod
@@ -112,16 +123,41 @@ class SeeTarget:
 
     @property
     def href(self) -> str:
+        """`/qa#built-right`; the home page's is `/#where-the-roles-meet`."""
         return f"/{self.url_path}#{self.anchor}" if self.anchor else f"/{self.url_path}"
+
+    @property
+    def is_home(self) -> bool:
+        return self.url_path == HOME_URL_PATH
+
+
+def home_anchors(home: TextPage) -> dict[str, str]:
+    """Every section of the home page a link can point at, as anchor -> heading: the
+    `##` headings of home.md, whose ids Streamlit's browser code computes like `slugify`."""
+    return {slugify(heading): heading for heading in _HOME_HEADING.findall(home.body)}
 
 
 def resolve_see(
-    see: str, roles: RoleIndex, glossary: Glossary | None, example: Example | None = None
+    see: str,
+    roles: RoleIndex,
+    glossary: Glossary | None,
+    example: Example | None = None,
+    home: TextPage | None = None,
 ) -> SeeTarget:
-    """`dev-team#mlops`, `DS`, `glossary#verification`, `example#monitoring` -> a
-    SeeTarget; ValueError if unknown."""
+    """`dev-team#mlops`, `DS`, `glossary#verification`, `example#monitoring`,
+    `home#where-the-roles-meet` -> a SeeTarget; ValueError if unknown."""
     page, _, anchor = see.partition("#")
     page, anchor = page.strip(), slugify(anchor) if anchor.strip() else None
+    if page.lower() == HOME_SEE:
+        if home is None:
+            raise ValueError("there is no home page (home.md is missing or has a problem)")
+        if anchor is None:
+            return SeeTarget(HOME_URL_PATH, home.title)
+        sections = home_anchors(home)
+        if anchor not in sections:
+            known = ", ".join(sections) or "none"
+            raise ValueError(f"the home page has no section '{anchor}' (it has: {known})")
+        return SeeTarget(HOME_URL_PATH, home.title, anchor, sections[anchor])
     if page.lower() == EXAMPLE_PAGE:
         if example is None:
             raise ValueError(
@@ -145,7 +181,9 @@ def resolve_see(
         return SeeTarget(GLOSSARY_PAGE, glossary.title, anchor, terms[anchor])
     role = roles.find(page)
     if role is None:
-        raise ValueError(f"'{page}' is neither a role (id or alias) nor 'glossary' nor 'example'")
+        raise ValueError(
+            f"'{page}' is neither a role (id or alias) nor 'glossary', 'example' or 'home'"
+        )
     if anchor is None:
         return SeeTarget(role.id, role.title)
     sections = role_page.anchors(role)
@@ -156,13 +194,28 @@ def resolve_see(
 
 
 def see_target(
-    question: Question, roles: RoleIndex, glossary: Glossary | None, example: Example | None = None
+    question: Question,
+    roles: RoleIndex,
+    glossary: Glossary | None,
+    example: Example | None = None,
+    home: TextPage | None = None,
 ) -> SeeTarget | None:
     """Where the app sends the reader after this question: `see`, else the role's page."""
     try:
-        return resolve_see(question.see or question.role, roles, glossary, example)
+        return resolve_see(question.see or question.role, roles, glossary, example, home)
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a question is checked against, besides its own quiz."""
+
+    roles: RoleIndex
+    glossary: Glossary | None
+    example: Example | None
+    matrix: Responsibilities | None
+    home: TextPage | None
 
 
 def load_quizzes(
@@ -171,8 +224,10 @@ def load_quizzes(
     glossary: Glossary | None,
     example: Example | None = None,
     matrix: Responsibilities | None = None,
+    home: TextPage | None = None,
 ) -> tuple[list[Quiz], list[Problem]]:
-    """Every usable quiz in the `quizzes/` folder, plus a Problem for each thing wrong."""
+    """Every usable quiz in the `quizzes/` folder, plus a Problem for each thing wrong.
+    Without the matrix, `activity` is not checked."""
     folder = content_dir / "quizzes"
     paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
     quizzes: list[Quiz] = []
@@ -180,7 +235,8 @@ def load_quizzes(
     ids = FirstUse()
     for path in paths:
         shown = display_path(path)
-        quiz, file_problems = parse_quiz(path, shown, roles, glossary, example)
+        context = _Context(roles, glossary, example, matrix, home)
+        quiz, file_problems = parse_quiz(path, shown, context)
         problems += file_problems
         if quiz is None:
             continue
@@ -192,13 +248,7 @@ def load_quizzes(
     return sorted(quizzes, key=lambda quiz: (quiz.order, quiz.title)), problems
 
 
-def parse_quiz(
-    path: Path,
-    shown: str,
-    roles: RoleIndex,
-    glossary: Glossary | None,
-    example: Example | None = None,
-) -> tuple[Quiz | None, list[Problem]]:
+def parse_quiz(path: Path, shown: str, context: _Context) -> tuple[Quiz | None, list[Problem]]:
     """One quiz file: the quiz with its valid questions (None if unusable) and the problems."""
     try:
         data = read_yaml_mapping(path)
@@ -224,7 +274,7 @@ def parse_quiz(
         except ValidationError as exc:
             problems += validation_problems(shown, exc, prefix=where)
             continue
-        question, found = _checked_question(shown, where, question, quiz, roles, glossary, example)
+        question, found = _checked_question(shown, where, question, quiz, context)
         first = ids.claim(question.id, f"questions[{i}]") if question else None
         if first:
             found.append(duplicate_id(shown, f"{where}.id", question.id, first, "this question"))
@@ -247,31 +297,55 @@ def _question_label(index: int, raw: object) -> str:
 
 
 def _checked_question(
-    path: str,
-    where: str,
-    question: Question,
-    quiz: Quiz,
-    roles: RoleIndex,
-    glossary: Glossary | None,
-    example: Example | None = None,
+    path: str, where: str, question: Question, quiz: Quiz, context: _Context
 ) -> tuple[Question | None, list[Problem]]:
     """The question (without a bad `see`), or None if it cannot be asked; and the problems."""
+    roles = context.roles
     problems = []
     if question.answer not in quiz.choices:
         message = (
-            f"'{question.answer}' is not one of the choices {', '.join(quiz.choices)}; "
-            "this question is left out"
+            f"'{question.answer}' is not one of the choices {', '.join(quiz.choices)}; {LEFT_OUT}"
         )
         problems.append(Problem(path, f"{where}.answer", message))
     if roles.find(question.role) is None:
         problems.append(unknown_role(path, f"{where}.role", question.role, roles, "this question"))
     if problems:
         return None, problems
-    if question.see is not None:
-        try:
-            resolve_see(question.see, roles, glossary, example)
-        except ValueError as exc:
-            message = f"{exc}; this link is left out (the answer links to the role's page)"
-            problems.append(Problem(path, f"{where}.see", message))
-            question = question.model_copy(update={"see": None})
+    disagreement = _activity_disagreement(question, quiz, context)
+    if disagreement:
+        return None, [Problem(path, f"{where}.activity", f"{disagreement}; {LEFT_OUT}")]
+    if question.see is None:
+        message = (
+            "missing: name the section that teaches this, such as glossary#what or "
+            "home#where-the-roles-meet (until then the answer links to the role's page)"
+        )
+        problems.append(Problem(path, f"{where}.see", message))
+        return question, problems
+    try:
+        resolve_see(question.see, roles, context.glossary, context.example, context.home)
+    except ValueError as exc:
+        message = f"{exc}; this link is left out (the answer links to the role's page)"
+        problems.append(Problem(path, f"{where}.see", message))
+        question = question.model_copy(update={"see": None})
     return question, problems
+
+
+def _activity_disagreement(question: Question, quiz: Quiz, context: _Context) -> str | None:
+    """Why the question's `activity` contradicts the who-owns-what matrix, or None.
+
+    In a quiz whose choices are roles, the answer must lead the activity; in any other
+    quiz (What vs How), the question's role must take part in it. Nothing is checked
+    without an activity or without the matrix, nor when the answer's role file is
+    broken (its own problem says so).
+    """
+    if question.activity is None or context.matrix is None:
+        return None
+    roles = context.roles
+    if any(roles.find(choice) is not None for choice in quiz.choices):
+        answer = roles.find(question.answer)
+        if answer is None:
+            return None
+        return context.matrix.disagreement(question.activity, answer.id, "lead")
+    return context.matrix.disagreement(
+        question.activity, roles.find(question.role).id, "takes part"
+    )

@@ -120,7 +120,9 @@ def _parse_site(content_dir: Path, version: str) -> Site:
     responsibilities, responsibility_problems = load_responsibilities(content_dir, roles)
     workflow, workflow_problems = load_workflow(content_dir, roles, responsibilities)
     example, example_problems = load_example(content_dir, roles, workflow, responsibilities)
-    quizzes, quiz_problems = load_quizzes(content_dir, roles, glossary, example, responsibilities)
+    quizzes, quiz_problems = load_quizzes(
+        content_dir, roles, glossary, example, responsibilities, home
+    )
     debt_figure, debt_problems = load_debt_figure(content_dir, roles)
     site = Site(
         home=home,

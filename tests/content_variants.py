@@ -45,6 +45,7 @@ NEW_QUESTION = {
     "answer": "What",
     "explanation": "It states an outcome the customer cares about, not a way to build it.",
     "role": "PM",
+    "see": "glossary#what",
 }
 NEW_DOCUMENT = (
     "---\ntitle: Retirement note\nauthor: DS\nto: [Dev, PM]\n"

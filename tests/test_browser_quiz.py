@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from teamroles import quiz as engine
+from teamroles.quizbank import see_target
 from teamroles.site import load_site
 from tests import browser
 
@@ -257,3 +258,25 @@ def test_each_quiz_fits_its_longest_question_and_its_verdict_on_a_phone_screen(
     answer(page, wrong, quiz, question)  # the longer verdict: "Not quite: you answered ..."
     verdict = page.get_by_test_id("stAlert").filter(has_text="the answer is")
     assert off_first_screen(page, {"verdict": verdict, "next": next_button(page)}) == []
+
+
+def test_every_see_link_of_every_bank_lands_on_its_section(server_url, page):
+    """Each answer's "jump straight to the section" link: every anchor the banks name is
+    an element id on its page as the browser draws it (role pages, glossary, worked
+    example, and the home page at `/`), and opening a home section's address scrolls
+    to that heading."""
+    site = load_site()
+    wanted: dict[str, dict[str, str]] = {}
+    for quiz in site.quizzes:
+        for question in quiz.questions:
+            target = see_target(question, site.roles, site.glossary, site.example, site.home)
+            if target is not None and target.anchor:
+                wanted.setdefault(target.url_path, {})[target.anchor] = target.href
+    assert "" in wanted, "a bank links to a section of the home page"
+    for url_path, anchors in wanted.items():
+        browser.open_page(page, f"{server_url}/{url_path}")
+        ids = set(page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)"))
+        assert set(anchors) - ids == set(), url_path or "home"
+    anchor, href = next(iter(wanted[""].items()))
+    browser.open_page(page, f"{server_url}{href}")
+    expect(page.locator(f"[id='{anchor}']")).to_be_in_viewport()

@@ -16,7 +16,7 @@ from teamroles.example import NEEDS as EXAMPLE_NEEDS
 from teamroles.example import URL_PATH as EXAMPLE_PAGE
 from teamroles.markdown_files import slugify
 from teamroles.navigation import site_pages
-from teamroles.quizbank import see_target
+from teamroles.quizbank import home_anchors, see_target
 from teamroles.site import EXPECTED_FILES, load_site
 from tests.content_variants import as_shipped
 
@@ -456,12 +456,14 @@ def _content_links(site) -> list[tuple[str, str, bool]]:
             links.append((f"example {stage.stage}", f"document {doc_id}", doc_id in known))
     for quiz in site.quizzes:  # a question's `see` -> a heading on its page
         for question in quiz.questions:
-            target = see_target(question, site.roles, site.glossary, site.example)
+            target = see_target(question, site.roles, site.glossary, site.example, site.home)
             if target is None or not target.anchor:
                 links.append((question.id, str(question.see), target is not None))
                 continue
             if target.url_path == EXAMPLE_PAGE:
                 on_page = anchors
+            elif target.is_home:
+                on_page = home_anchors(site.home)
             elif target.url_path == "glossary":
                 on_page = {term.anchor: term.term for term in site.glossary.terms}
             else:

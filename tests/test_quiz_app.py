@@ -15,7 +15,7 @@ from teamroles import progress_ui, quiz_ui
 from teamroles import quiz as engine
 from teamroles.example import URL_PATH as EXAMPLE_PAGE
 from teamroles.quiz_ui import see_label
-from teamroles.quizbank import see_target
+from teamroles.quizbank import HOME_URL_PATH, see_target
 from teamroles.site import load_site
 from tests.apptest import open_app, record_downloads
 
@@ -358,11 +358,13 @@ def test_the_answer_links_to_the_page_that_explains_it():
     at = start(open_quiz(), "what-vs-how", "all")
     question, _ = answer(at, quiz, right=False)
     site = load_site()
-    target = see_target(question, site.roles, site.glossary, site.example)
+    target = see_target(question, site.roles, site.glossary, site.example, site.home)
     labels = [link.proto.label for link in at.get("page_link")]
     assert see_label(target) in labels
     if target.url_path == EXAMPLE_PAGE:
         assert see_label(target) == f"Read more in the worked example: {site.example.title}"
+    elif target.is_home:
+        assert see_label(target) == f"Read more on the home page: {site.home.title}"
     else:
         page = question.see.partition("#")[0] if question.see else question.role
         role = site.roles.find(page)
@@ -381,6 +383,34 @@ def test_an_answer_about_the_worked_example_links_to_its_section():
     labels = [link.proto.label for link in at.get("page_link")]
     assert f"Read more in the worked example: {site.example.title}" in labels
     assert f"]({target.href})" in "\n".join(m.value for m in at.markdown)
+
+
+def test_an_answer_about_where_the_roles_meet_links_to_that_home_section():
+    """`see: home#...`: the home page is Streamlit's default page, so the section's
+    address is `/#anchor`; the page link goes to the home page itself."""
+    site = load_site()
+    quiz, question = next(
+        (quiz, q)
+        for quiz in site.quizzes
+        for q in quiz.questions
+        if see_target(q, site.roles, site.glossary, site.example, site.home).is_home
+    )
+    seed = next(
+        seed
+        for seed in range(engine.SEED_MIN, engine.SEED_MAX + 1)
+        if engine.shuffled(quiz.question_ids, seed, engine.RANDOM_LENGTH)[0] == question.id
+    )
+    query = {"quiz": quiz.id, "length": str(engine.RANDOM_LENGTH), "seed": str(seed)}
+    at = open_quiz(query=query)
+    at.button(key="quiz_start").click().run()
+    assert shown_question(at, quiz) == question
+    answer(at, quiz, right=False)
+    target = see_target(question, site.roles, site.glossary, site.example, site.home)
+    links = {link.proto.label: link.proto.page for link in at.get("page_link")}
+    # The page link carries the page's URL path: empty for the default page, at `/`.
+    assert links[f"Read more on the home page: {site.home.title}"] == HOME_URL_PATH
+    shown = "\n".join(m.value for m in at.markdown)
+    assert f"[{target.section} on the home page](/#{target.anchor})" in shown
 
 
 def test_a_broken_bank_is_reported_and_the_other_quiz_still_works(monkeypatch, content_copy):

@@ -9,7 +9,8 @@ import yaml
 
 from teamroles.__main__ import main
 from teamroles.example import URL_PATH as EXAMPLE_PAGE
-from teamroles.quizbank import resolve_see, see_target
+from teamroles.markdown_files import slugify
+from teamroles.quizbank import HOME_URL_PATH, home_anchors, resolve_see, see_target
 from teamroles.site import load_site
 from tests.content_variants import as_shipped
 
@@ -52,12 +53,15 @@ def test_every_question_teaches_and_links_to_a_page(site):
     page_ids = {role.id for role in site.roles} | {"glossary"}
     if site.example:
         page_ids.add(EXAMPLE_PAGE)
+    if site.home:
+        page_ids.add(HOME_URL_PATH)
     for quiz in site.quizzes:
         statements = [q.statement.lower() for q in quiz.questions]
         assert len(set(statements)) == len(statements), f"{quiz.id} repeats a statement"
         for question in quiz.questions:
             assert len(question.explanation.split()) >= 12, question.id
-            target = see_target(question, site.roles, site.glossary, site.example)
+            assert question.see, f"{question.id}: check reports a question without `see`"
+            target = see_target(question, site.roles, site.glossary, site.example, site.home)
             assert target is not None and target.url_path in page_ids, question.id
 
 
@@ -94,6 +98,22 @@ def test_see_targets_name_the_section(site):
         resolve_see("qa#nowhere", site.roles, site.glossary)
     with pytest.raises(ValueError, match="'designer' is neither a role"):
         resolve_see("designer", site.roles, site.glossary)
+
+
+def test_a_see_link_can_name_a_section_of_the_home_page(site):
+    """The home page is Streamlit's default page: its address is `/`, so a link to one
+    of home.md's `##` sections is `/#<anchor>`."""
+    heading = next(line[3:] for line in site.home.body.splitlines() if line.startswith("## "))
+    anchor = slugify(heading)
+    target = resolve_see(f"home#{anchor}", site.roles, site.glossary, site.example, site.home)
+    assert (target.url_path, target.anchor, target.section) == (HOME_URL_PATH, anchor, heading)
+    assert target.href == f"/#{anchor}" and target.is_home
+    assert target.label == f"{site.home.title}: {heading}"
+    assert anchor in home_anchors(site.home)
+    with pytest.raises(ValueError, match="the home page has no section 'nowhere'"):
+        resolve_see("home#nowhere", site.roles, site.glossary, site.example, site.home)
+    with pytest.raises(ValueError, match="there is no home page"):
+        resolve_see(f"home#{anchor}", site.roles, site.glossary, site.example)
 
 
 def wreck_question(index, **fields):
@@ -140,6 +160,18 @@ LEFT_OUT = "this question is left out"
             True,
         ),
         (
+            wreck_question(0, see=None),
+            "content/quizzes/what-vs-how.yaml: questions[0] (wh-01).see: "
+            "missing: name the section that teaches this",
+            True,
+        ),
+        (
+            wreck_question(0, activity="astrology"),
+            "content/quizzes/what-vs-how.yaml: questions[0] (wh-01).activity: "
+            "unknown activity 'astrology' in responsibilities.yaml (it has: ",
+            False,
+        ),
+        (
             wreck_question(1, explaination="typo"),
             "content/quizzes/what-vs-how.yaml: questions[1] (wh-02).explaination: "
             "unknown field (check its spelling)",
@@ -175,15 +207,18 @@ def test_a_bad_see_link_is_dropped_and_the_answer_links_to_the_role_page(content
 
 
 def test_every_section_a_quiz_links_to_is_drawn_on_its_page(site):
-    """A `see: role#section` link lands on a heading the role page really shows, and
-    `see: example#section` on a heading of the worked example."""
+    """A `see: role#section` link lands on a heading the role page really shows,
+    `see: example#section` on a heading of the worked example and `see: home#section`
+    on one of home.md's sections."""
     from teamroles import role_page
 
     for quiz in site.quizzes:
         for question in quiz.questions:
-            target = see_target(question, site.roles, site.glossary, site.example)
+            target = see_target(question, site.roles, site.glossary, site.example, site.home)
             if target.anchor and target.url_path == EXAMPLE_PAGE:
                 assert target.anchor in site.example.anchors(), question.id
+            elif target.anchor and target.is_home:
+                assert target.anchor in home_anchors(site.home), question.id
             elif target.anchor and target.url_path != "glossary":
                 role = site.roles.get(target.url_path)
                 assert target.anchor in role_page.anchors(role), question.id
@@ -249,3 +284,69 @@ def test_unquoted_yes_and_no_get_a_hint_about_yaml(content_copy):
     [problem] = quiz_problems(load_site(content_copy))
     assert problem.startswith("content/quizzes/yesno.yaml: choices: ")
     assert "YAML read this as true: put the word in quotes" in problem
+
+
+# `activity`: the quiz and the who-owns-what matrix tell one story (docs/quiz.md).
+
+
+def role_quiz_case(site):
+    """A who-does-this question with an activity, and an activity it does not lead."""
+    quiz = next(q for q in site.quizzes if q.id == "who-does-this")
+    index, question = next((i, q) for i, q in enumerate(quiz.questions) if q.activity)
+    answer = site.roles.find(question.answer).id
+    other = next(a for a in site.responsibilities.activities if a.lead != answer)
+    return quiz, index, question, answer, other
+
+
+def test_a_role_quiz_answer_that_does_not_lead_its_activity_is_refused(site, content_copy):
+    quiz, index, question, answer, other = role_quiz_case(site)
+    edit_bank(content_copy, f"{quiz.id}.yaml", wreck_question(index, activity=other.id))
+    changed = load_site(content_copy)
+    assert quiz_problems(changed) == [
+        f"content/quizzes/{quiz.id}.yaml: questions[{index}] ({question.id}).activity: "
+        f"responsibilities.yaml says '{other.title}' is led by {other.lead}, not {answer}; "
+        f"{LEFT_OUT}"
+    ]
+    kept = next(q for q in changed.quizzes if q.id == quiz.id)
+    assert question.id not in kept.question_ids
+    assert len(kept.questions) == len(quiz.questions) - 1
+
+
+def test_a_role_quiz_answer_that_leads_its_activity_passes(site, content_copy):
+    """The same item, pointed at another activity its answer leads, is clean: the rule
+    is about the matrix, not about the activity the bank happens to name."""
+    quiz, index, question, answer, _ = role_quiz_case(site)
+    led = [a.id for a in site.responsibilities.activities if a.lead == answer]
+    other = next(a for a in led if a != question.activity)
+    edit_bank(content_copy, f"{quiz.id}.yaml", wreck_question(index, activity=other))
+    changed = load_site(content_copy)
+    assert quiz_problems(changed) == []
+    kept = next(q for q in changed.quizzes if q.id == quiz.id)
+    assert kept.question(question.id).activity == other
+
+
+def test_a_what_how_item_whose_role_takes_no_part_in_its_activity_is_refused(site, content_copy):
+    quiz = next(q for q in site.quizzes if q.id == "what-vs-how")
+    index, question = next((i, q) for i, q in enumerate(quiz.questions) if q.activity)
+    role = site.roles.find(question.role).id
+    elsewhere = next(
+        a for a in site.responsibilities.activities if a.level(role) not in ("lead", "contributes")
+    )
+    level = elsewhere.level(role)
+    edit_bank(content_copy, "what-vs-how.yaml", wreck_question(index, activity=elsewhere.id))
+    [problem] = quiz_problems(load_site(content_copy))
+    shown = f"is only {level}" if level else "takes no part"
+    assert problem == (
+        f"content/quizzes/what-vs-how.yaml: questions[{index}] ({question.id}).activity: "
+        f"in responsibilities.yaml, {role} {shown} in '{elsewhere.title}'; {LEFT_OUT}"
+    )
+
+
+def test_a_what_how_item_whose_role_contributes_to_its_activity_passes(site, content_copy):
+    """In a What/How quiz the role need not lead: a contributor's How is still a How."""
+    quiz = next(q for q in site.quizzes if q.id == "what-vs-how")
+    index, question = next((i, q) for i, q in enumerate(quiz.questions) if q.activity)
+    role = site.roles.find(question.role).id
+    helped = next(a for a in site.responsibilities.activities if a.level(role) == "contributes")
+    edit_bank(content_copy, "what-vs-how.yaml", wreck_question(index, activity=helped.id))
+    assert quiz_problems(load_site(content_copy)) == []
