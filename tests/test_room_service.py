@@ -185,7 +185,7 @@ def test_joining_a_missing_ended_or_full_room_says_why(room_service):
 def test_a_late_joiner_can_answer_the_open_question(room_service, room_engine):
     room, _, _ = _in_question(room_service, room_engine)
     late = room_service.join(room.code, "Dee")
-    assert room_service.answer(room.code, late.token, "What").correct
+    assert room_service.answer(room.code, late.token, "What", question_index=0).correct
 
 
 def test_a_participant_token_works_in_its_own_room_only(room_service):
@@ -283,9 +283,9 @@ def test_an_answer_is_scored_and_locked_once_given(room_service, room_engine):
     room, ana, _ = _in_question(room_service, room_engine)
     key = room_service.question(room.code, 0).answer
     wrong = next(choice for choice in DEMO.choices if choice != key)
-    first = room_service.answer(room.code, ana.token, wrong)
+    first = room_service.answer(room.code, ana.token, wrong, question_index=0)
     assert (first.question_index, first.choice, first.correct) == (0, wrong, False)
-    assert room_service.answer(room.code, ana.token, key) == first
+    assert room_service.answer(room.code, ana.token, key, question_index=0) == first
     assert room_service.my_answers(room.code, ana.token) == {0: first}
     assert room_service.counts(room.code, 0) == {key: 0, wrong: 1}
     assert room_service.answered_count(room.code, 0) == 1
@@ -295,14 +295,14 @@ def test_no_answer_is_taken_while_no_question_is_open(room_service, room_engine)
     room = _room(room_service, questions=1)
     ana = room_service.join(room.code, "Ana")
     with pytest.raises(NotAccepting, match="has not started"):
-        room_service.answer(room.code, ana.token, "What")
+        room_service.answer(room.code, ana.token, "What", question_index=0)
     room_service.start(room.code, room.host_token)
     room_service.reveal(room.code, room.host_token)
     with pytest.raises(NotAccepting, match="closed"):
-        room_service.answer(room.code, ana.token, "What")
+        room_service.answer(room.code, ana.token, "What", question_index=0)
     room_service.end(room.code, room.host_token)
     with pytest.raises(NotAccepting, match="has ended"):
-        room_service.answer(room.code, ana.token, "What")
+        room_service.answer(room.code, ana.token, "What", question_index=0)
     assert room_service.my_answers(room.code, ana.token) == {}
 
 
@@ -311,9 +311,9 @@ def test_an_answer_must_be_one_of_the_choices_and_come_from_a_participant(
 ):
     room, ana, _ = _in_question(room_service, room_engine)
     with pytest.raises(BadChoice, match="What, How"):
-        room_service.answer(room.code, ana.token, "Maybe")
+        room_service.answer(room.code, ana.token, "Maybe", question_index=0)
     with pytest.raises(NotParticipant):
-        room_service.answer(room.code, "forged", "What")
+        room_service.answer(room.code, "forged", "What", question_index=0)
     assert room_service.answered_count(room.code, 0) == 0
 
 
@@ -321,18 +321,18 @@ def test_no_answer_is_taken_after_the_countdown(room_service, room_engine):
     room, ana, bob = _in_question(room_service, room_engine, countdown_seconds=10)
     state = room_service.state(room.code)
     assert state.deadline == state.question_started_at + timedelta(seconds=10)
-    assert room_service.answer(room.code, ana.token, "What").choice == "What"
+    assert room_service.answer(room.code, ana.token, "What", question_index=0).choice == "What"
     long_ago = datetime.now(UTC) - timedelta(minutes=5)
     _set(room_engine, rooms, rooms.c.code == room.code, question_started_at=long_ago)
     with pytest.raises(NotAccepting, match="Time is up for question 1"):
-        room_service.answer(room.code, bob.token, "What")
+        room_service.answer(room.code, bob.token, "What", question_index=0)
     assert room_service.answered_count(room.code, 0) == 1
 
 
 def test_a_removed_participant_leaves_every_count_and_cannot_answer(room_service, room_engine):
     room, ana, bob = _in_question(room_service, room_engine)
-    room_service.answer(room.code, ana.token, "What")
-    room_service.answer(room.code, bob.token, "What")
+    room_service.answer(room.code, ana.token, "What", question_index=0)
+    room_service.answer(room.code, bob.token, "What", question_index=0)
     version = room_service.state(room.code).version
     room_service.remove(room.code, room.host_token, bob.participant_id)
     room_service.remove(room.code, room.host_token, bob.participant_id)
@@ -352,7 +352,7 @@ def test_a_removed_participant_leaves_every_count_and_cannot_answer(room_service
         with pytest.raises(NotParticipant, match="removed you"):
             action(room.code, bob.token)
     with pytest.raises(NotParticipant, match="removed you"):
-        room_service.answer(room.code, bob.token, "How")
+        room_service.answer(room.code, bob.token, "How", question_index=0)
     with pytest.raises(NotParticipant):
         room_service.remove(room.code, room.host_token, 999_999)
 
@@ -365,7 +365,7 @@ def _play(room_service, room, players, picks):
     room_service.start(room.code, room.host_token)
     for i, round_picks in enumerate(picks):
         for name, choice in round_picks.items():
-            room_service.answer(room.code, players[name].token, choice)
+            room_service.answer(room.code, players[name].token, choice, question_index=i)
         room_service.reveal(room.code, room.host_token, at_index=i)
         room_service.next_question(room.code, room.host_token, at_index=i)
 
@@ -399,7 +399,7 @@ def test_the_speed_bonus_rewards_fast_correct_answers_only(room_service, room_en
     players = {name: room_service.join(room.code, name) for name in ("Ana", "Bob", "Cleo", "Dee")}
     room_service.start(room.code, room.host_token)
     for name, choice in (("Ana", "What"), ("Bob", "What"), ("Cleo", "How"), ("Dee", "What")):
-        room_service.answer(room.code, players[name].token, choice)
+        room_service.answer(room.code, players[name].token, choice, question_index=0)
     # Ana answered at once, Bob after half the countdown, Dee after it (within grace)
     for name, ms in (("Ana", 0), ("Bob", 10_000), ("Cleo", 0), ("Dee", 20_500)):
         pid = players[name].participant_id
@@ -523,8 +523,8 @@ def _orphans(room_engine) -> int:
 def test_deleting_a_room_deletes_its_people_and_answers(room_service, room_engine):
     room, ana, bob = _in_question(room_service, room_engine)
     kept, _, _ = _in_question(room_service, room_engine)
-    room_service.answer(room.code, ana.token, "What")
-    room_service.answer(room.code, bob.token, "How")
+    room_service.answer(room.code, ana.token, "What", question_index=0)
+    room_service.answer(room.code, bob.token, "How", question_index=0)
     assert room_service.delete_room(room.code) is True
     assert room_service.delete_room(room.code) is False
     with pytest.raises(RoomNotFound):
@@ -541,7 +541,7 @@ def test_deleting_a_room_deletes_its_people_and_answers(room_service, room_engin
 
 def test_purge_deletes_only_rooms_older_than_the_retention(room_service, room_engine, monkeypatch):
     old, ana, _ = _in_question(room_service, room_engine)
-    room_service.answer(old.code, ana.token, "What")
+    room_service.answer(old.code, ana.token, "What", question_index=0)
     fresh = _room(room_service)
     older = _room(room_service)
     now = datetime.now(UTC)
@@ -676,8 +676,10 @@ def _answer_behind_its_back(room_engine, first_table, sneak):
     armed = [True]
 
     def after(connection, cursor, statement, parameters, context, executemany):
-        if armed[0] and statement.lstrip().upper().startswith("SELECT") and (
-            f"FROM {first_table}" in statement
+        if (
+            armed[0]
+            and statement.lstrip().upper().startswith("SELECT")
+            and (f"FROM {first_table}" in statement)
         ):
             armed[0] = False
             sneak()

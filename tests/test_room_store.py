@@ -175,7 +175,7 @@ def test_upgrading_from_0001_keeps_every_row_and_fills_the_new_columns(room_db_u
         assert stored == [1200, 1200]
         # and the upgraded database works as a new one does
         joined = service.join("ABCDE", "Cleo")
-        assert service.answer("ABCDE", joined.token, "How").correct is False
+        assert service.answer("ABCDE", joined.token, "How", question_index=0).correct is False
     finally:
         engine.dispose()
 
@@ -288,8 +288,9 @@ def test_downgrading_to_0001_keeps_every_participant_and_answer(room_db_url):
             assert "removed" not in {c["name"] for c in inspector.get_columns("participants")}
             assert "version" not in {c["name"] for c in inspector.get_columns("rooms")}
             counted = [
-                connection.execute(sa.select(sa.func.count()).select_from(sa.table(name)))
-                .scalar_one()
+                connection.execute(
+                    sa.select(sa.func.count()).select_from(sa.table(name))
+                ).scalar_one()
                 for name in ("rooms", "participants", "answers")
             ]
         assert counted == [1, 2, 2]
