@@ -78,16 +78,14 @@ def join_form(code: str | None) -> None:
         st.text_input("Room code", max_chars=12, key=CODE_KEY, placeholder="For example K7MPQ")
         st.text_input(
             "Nickname",
-            max_chars=workshop.NICKNAME_MAX_CHARS,
+            max_chars=workshop.NICKNAME_FIELD_MAX_CHARS,
             key=NICKNAME_KEY,
             placeholder="How the room will see you",
         )
         st.form_submit_button(
             "Join", type="primary", icon=":material/login:", width="stretch", on_click=_join
         )
-    error = st.session_state.pop(JOIN_ERROR, None)
-    if error:
-        st.error(plain(error), icon=":material/error:")
+    room_ui.show_action_error(JOIN_ERROR)
     st.caption(
         "Use a nickname, not your full name: it is all the room stores about you. "
         + workshop.retention_notice()
@@ -101,13 +99,10 @@ def _join() -> None:
     if code is None:
         state[JOIN_ERROR] = "Type the room code shown on the screen: letters and digits."
         return
-    try:
-        joined = room_ui.service().join(code, state.get(NICKNAME_KEY) or "")
-    except RoomError as error:
-        state[JOIN_ERROR] = str(error)
-        return
-    except room_ui.DATABASE_TROUBLE:
-        state[JOIN_ERROR] = room_ui.DATABASE_DOWN_TEXT
+    joined = room_ui.run_action(
+        JOIN_ERROR, room_ui.service().join, code, state.get(NICKNAME_KEY) or ""
+    )
+    if joined is None:
         return
     state.pop(VIEW, None)
     st.query_params.from_dict({workshop.ROOM: code, workshop.ME: joined.token})
@@ -231,7 +226,7 @@ def _question(state: RoomState, view: dict, code: str, token: str) -> None:
                 disabled=mine is not None or closed,
                 width="stretch",
                 on_click=_answer,
-                args=(code, token, choice, state.version),
+                args=(code, token, choice, state.version, state.index),
             )
     error = st.session_state.get(ANSWER_ERROR, (None, None))
     error = error[1] if error[0] == state.version else None
@@ -246,15 +241,22 @@ def _question(state: RoomState, view: dict, code: str, token: str) -> None:
         st.warning("Time's up for this question.", icon=":material/timer_off:")
 
 
-def _answer(code: str, token: str, choice: str, version: int) -> None:
-    try:
-        given = room_ui.service().answer(code, token, choice)
-    except RoomError as error:
-        st.session_state[ANSWER_ERROR] = (version, str(error))
-        st.session_state.pop(VIEW, None)
-        return
-    except room_ui.DATABASE_TROUBLE:
-        st.session_state[ANSWER_ERROR] = (version, room_ui.DATABASE_DOWN_TEXT)
+def _answer(code: str, token: str, choice: str, version: int, index: int) -> None:
+    """The tap on `choice` for question `index`, as the screen of room `version` showed it.
+
+    A refusal is shown on the screen it concerns: this one, or, when the question had
+    closed meanwhile, the room's current screen ("here is the next one")."""
+    given = room_ui.run_action(
+        ANSWER_ERROR,
+        room_ui.service().answer,
+        code,
+        token,
+        choice,
+        question_index=index,
+        keep=lambda error, sentence: (getattr(error, "version", version), sentence),
+    )
+    if given is None:
+        st.session_state.pop(VIEW, None)  # read again: the room may have moved on
         return
     view = st.session_state.get(VIEW)
     if view is not None and view["key"] == (code, token, version):

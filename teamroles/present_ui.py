@@ -38,6 +38,11 @@ LEAVING = "present_leaving"  # set by "Leave the deck": the next run is the land
 LINKED = "present_linked"  # session: {deck id: the slide= this session last put in the URL}
 STARTED = "present_started"  # session: when the speaker view's clock started (epoch ms)
 ROOMS = "present_rooms"  # session: {(deck id, slide number): (room code, host token)}
+# The address: one `live=CODE.TOKEN` per live slide with a room, the host link of each
+# (see _live_room); and the session's record of the values it has already checked.
+LIVE = "live"
+LIVE_CHECKED = "present_live_checked"
+ROOM_ERROR = "present_room_error"
 CHART_FONT_PX = 20  # chart text on a slide: at least 20 px at 1920x1080
 CHART_HEIGHT_PX = {"journey": 820, "matrix": 800, "debt": 560}  # the slide's chart height
 QUESTIONS = ("question", "live")  # slides whose body is a statement for the room
@@ -278,13 +283,15 @@ def draw_slide(site: Site, deck: Deck, slide: Slide, compact: bool = False) -> N
             with st.container(key="slide-label" if not compact else None):
                 st.markdown(slide.label)
         st.markdown(f"# {slide.title}" if not compact else f"### {slide.title}")
-        running = slide.is_live and (deck.id, slide.number) in st.session_state.get(ROOMS, {})
+        running = slide.is_live and _live_room(deck.id, slide) is not None
         # The debt slide says its words beside the figure; a running room shows the question.
         elsewhere = not compact and (slide.figure == "debt" or running)
         if slide.body and not elsewhere:
             with st.container(key="slide-statement" if slide.kind in QUESTIONS else None):
                 st.markdown(slide.body)
     if compact:
+        if running:
+            _live_note(deck.id, slide)
         return
     if slide.is_live:
         _live(site, deck, slide)
@@ -409,7 +416,9 @@ def _bar(deck: Deck, slide: Slide) -> None:
     """Previous, the counter, next; the speaker view and the way out, small."""
     with st.container(horizontal=True, key="slide-bar", vertical_alignment="center"):
         _step_buttons(deck, slide, "slide", counter=True)
-        speaker = "?" + urlencode({"deck": deck.id, "slide": slide.number, "view": "speaker"})
+        speaker = "?" + urlencode(
+            [("deck", deck.id), ("slide", slide.number), ("view", "speaker"), *_live_params()]
+        )
         st.markdown(f"[Speaker view]({speaker}) (opens a window) · Keys: ← → Page Up/Down, space")
         st.button("Leave the deck", icon=":material/close:", on_click=_leave, key="slide-leave")
 
@@ -472,7 +481,7 @@ def _speaker(deck: Deck, slide: Slide) -> None:
     with st.container(key="speaker-notes"):
         st.markdown("#### Notes")
         st.markdown(slide.notes or "*No notes for this slide.*")
-    projector = "?" + urlencode({"deck": deck.id, "slide": slide.number})
+    projector = "?" + urlencode([("deck", deck.id), ("slide", slide.number), *_live_params()])
     st.markdown(
         f"[Open the projected view]({projector}) in a second window and move it to the "
         "projector: both windows follow each other, from the keys or the buttons of either."
@@ -502,47 +511,130 @@ def _export(site: Site, deck: Deck) -> str:
 def _live(site: Site, deck: Deck, slide: Slide) -> None:
     """A live question: open a room for it, show the join code, then the room as it
     answers and the reveal, without leaving the deck."""
+    with room_ui.database_guard():
+        room = _live_room(deck.id, slide)
+        if room is None:
+            st.markdown(
+                "Ask the room this question live: everyone answers on their phone, and the "
+                "answers show here."
+            )
+            st.button(
+                "Open a room for this question",
+                icon=":material/co_present:",
+                type="primary",
+                on_click=_open_room,
+                args=(deck.id, slide),
+                key=f"slide-live-open-{slide.number}",
+            )
+            room_ui.show_action_error(ROOM_ERROR)
+            return
+        code, token = room
+        try:
+            state = room_ui.service().state(code)
+        except RoomError as error:  # deleted (purged, say): the slide offers a new room
+            room_ui.show_error(error)
+            _forget_room(deck.id, slide)
+            return
+        st.html(workshop_ui.HOST_CSS)  # style only: the room's large code, counts and chart text
+        ticking = state.phase != "ended"
+        live = st.fragment(run_every=workshop.POLL_SECONDS if ticking else None)
+        live(workshop_ui.host_live)(
+            code, token, ticking, functools.partial(_live_ending, deck.id, slide)
+        )
+
+
+def _live_ending(deck_id: str, slide: Slide) -> None:
+    """The end of a live slide's room: ask the question again, and stay in the deck."""
+    if st.button("Ask it again in a new room", icon=":material/replay:", key="slide-live-again"):
+        _open_room(deck_id, slide)
+        st.rerun()  # the whole deck: the slide's room is another one now
+
+
+def _live_params() -> list[tuple[str, str]]:
+    """The address's live rooms, for a link to the deck's other view."""
+    return [(LIVE, value) for value in st.query_params.get_all(LIVE)]
+
+
+def _live_room(deck_id: str, slide: Slide) -> tuple[str, str] | None:
+    """The room (code, host token) this session runs for a live slide, or None.
+
+    The session remembers it; the address keeps it as `live=CODE.TOKEN`, so a reload,
+    another server or the other window (its link carries the address's rooms) finds
+    the same room. A value from the address counts only if its token controls the room
+    (`check_host`, as every host action checks it again) and the room asks this
+    slide's one question: a forged or foreign link controls nothing."""
     rooms = st.session_state.setdefault(ROOMS, {})
-    room = rooms.get((deck.id, slide.number))
-    if room is None:
-        st.markdown(
-            "Ask the room this question live: everyone answers on their phone, and the "
-            "answers show here."
-        )
-        st.button(
-            "Open a room for this question",
-            icon=":material/co_present:",
-            type="primary",
-            on_click=_open_room,
-            args=(deck.id, slide),
-            key=f"slide-live-open-{slide.number}",
-        )
-        error = st.session_state.pop("present_room_error", None)
-        if error:
-            st.error(error, icon=":material/error:")
-        return
-    code, token = room
+    if (deck_id, slide.number) in rooms:
+        return rooms[(deck_id, slide.number)]
+    checked = st.session_state.setdefault(LIVE_CHECKED, set())
+    for value in st.query_params.get_all(LIVE):
+        if value in checked:
+            continue
+        code, _, token = value.partition(".")
+        code = workshop.read_code(code)
+        try:
+            if code and token and _asks(room_ui.service(), code, token, slide):
+                rooms[(deck_id, slide.number)] = (code, token)
+                return code, token
+        except room_ui.DATABASE_TROUBLE:
+            return None  # not checked: the next run tries again
+        checked.add(value)
+    return None
+
+
+def _asks(service, code: str, token: str, slide: Slide) -> bool:
+    """Whether `token` controls room `code` and that room asks the slide's question."""
     try:
-        state = room_ui.service().state(code)
-    except RoomError as error:
-        room_ui.show_error(error)
-        rooms.pop((deck.id, slide.number), None)
-        return
-    st.html(workshop_ui.HOST_CSS)  # style only: the room's large code, counts and chart text
-    ticking = state.phase != "ended"
-    live = st.fragment(run_every=workshop.POLL_SECONDS if ticking else None)(workshop_ui.host_live)
-    live(code, token, ticking)
+        state = service.check_host(code, token)
+        return (
+            state.quiz_id == slide.quiz_id
+            and state.total == 1
+            and service.question(code, 0).id == slide.question_id
+        )
+    except RoomError:  # NotHost, or the room is gone
+        return False
+
+
+def _live_note(deck_id: str, slide: Slide) -> None:
+    """The speaker view's line about the slide's room: the same one the projector runs."""
+    code, _ = _live_room(deck_id, slide)
+    with room_ui.database_guard():
+        try:
+            state = room_ui.service().state(code)
+        except RoomError as error:
+            room_ui.show_error(error)
+            return
+        where = {
+            "lobby": "people are joining",
+            "question": "the question is open",
+            "revealed": "the answer is showing",
+            "ended": "ended",
+        }[state.phase]
+        st.markdown(f"Live room {code}: {where}.")
 
 
 def _open_room(deck_id: str, slide: Slide) -> None:
-    try:
-        created = room_ui.service().create_room(
-            slide.quiz_id, question_ids=(slide.question_id,), shuffle=False
-        )
-    except RoomError as error:
-        st.session_state["present_room_error"] = str(error)
+    """A new room for the slide (in place of its last one), in the session and the address."""
+    created = room_ui.run_action(
+        ROOM_ERROR,
+        room_ui.service().create_room,
+        slide.quiz_id,
+        question_ids=(slide.question_id,),
+        shuffle=False,
+    )
+    if created is None:
         return
+    _forget_room(deck_id, slide)
     st.session_state.setdefault(ROOMS, {})[(deck_id, slide.number)] = (
         created.code,
         created.host_token,
     )
+    st.query_params[LIVE] = [*st.query_params.get_all(LIVE), f"{created.code}.{created.host_token}"]
+
+
+def _forget_room(deck_id: str, slide: Slide) -> None:
+    """The slide has no room now: out of the session and the address."""
+    room = st.session_state.setdefault(ROOMS, {}).pop((deck_id, slide.number), None)
+    if room is not None:
+        kept = [value for value in st.query_params.get_all(LIVE) if value != ".".join(room)]
+        st.query_params[LIVE] = kept

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import streamlit as st
 from sqlalchemy import exc as sa_exc
@@ -80,6 +81,41 @@ def qr_png(url: str) -> bytes:
     return room_links.qr_png(url)
 
 
+T = TypeVar("T")
+
+
+def run_action(
+    error_key: str,
+    action: Callable[..., T],
+    *args,
+    keep: Callable[[Exception, str], object] | None = None,
+    **kwargs,
+) -> T | None:
+    """Run one room action (a button's callback): its result, or None when it failed.
+
+    The one place where an action's failure becomes a sentence: a RoomError says
+    why, a database that cannot be reached says so (DATABASE_DOWN_TEXT), and the
+    sentence is stored in `st.session_state[error_key]` for the page's next run to
+    show (`show_action_error`). `keep(error, sentence)` stores something else
+    instead (a phone keys its message to the room's version). Any other error is a
+    bug and is raised."""
+    try:
+        return action(*args, **kwargs)
+    except RoomError as error:
+        failure, sentence = error, str(error)
+    except DATABASE_TROUBLE as error:
+        failure, sentence = error, DATABASE_DOWN_TEXT
+    st.session_state[error_key] = sentence if keep is None else keep(failure, sentence)
+    return None
+
+
+def show_action_error(error_key: str, icon: str = ":material/error:") -> None:
+    """The sentence `run_action` stored, once, as text (it may quote a nickname)."""
+    sentence = st.session_state.pop(error_key, None)
+    if sentence:
+        st.error(plain(sentence), icon=icon)
+
+
 def show_error(error: Exception, icon: str = ":material/error:") -> None:
     """A RoomError's sentence (it may quote a nickname: shown as text, never Markdown)."""
     st.error(plain(str(error)), icon=icon)
@@ -112,4 +148,11 @@ def _retry() -> None:
     st.session_state[RETRY_ARMED] = True
 
 
-__all__ = ["RoomError", "database_guard", "service", "show_error"]
+__all__ = [
+    "RoomError",
+    "database_guard",
+    "run_action",
+    "service",
+    "show_action_error",
+    "show_error",
+]

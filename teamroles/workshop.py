@@ -42,6 +42,11 @@ FALLBACK_BASE_URL = "http://localhost:8501"
 
 NAMES_SHOWN = 60  # the most nicknames the projector lists
 NICKNAME_MAX_CHARS = 24  # the service refuses longer nicknames (BadNickname)
+# What the join form's field takes: more than the limit, which counts the name once
+# cleaned (invisible characters dropped, spaces collapsed), so that a name over the
+# limit reaches the service and is told the limit; Streamlit cuts (and AppTest
+# drops) a value over the field's own maximum.
+NICKNAME_FIELD_MAX_CHARS = 2 * NICKNAME_MAX_CHARS
 MAX_COUNTDOWN_SECONDS = 600
 
 # A code is letters and digits: anything else in a URL is not shown back to anyone.

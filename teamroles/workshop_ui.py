@@ -13,6 +13,7 @@ a page without the right token draws no control at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import streamlit as st
@@ -182,9 +183,7 @@ def create_page() -> None:
             args=(banks,),
             key="room_create_button",
         )
-    error = st.session_state.pop(CREATE_ERROR, None)
-    if error:
-        st.error(plain(error), icon=":material/error:")
+    room_ui.show_action_error(CREATE_ERROR)
     st.caption("Participants join with a nickname only. " + workshop.retention_notice())
     ui.reading_links()
 
@@ -203,13 +202,10 @@ def _create(banks: dict[str, Quiz]) -> None:
         speed_bonus=bool(state.get("room_speed")),
         max_participants=state.get("room_max"),
     )
-    try:
-        created = room_ui.service().create_room(quiz.id, **settings.create_kwargs())
-    except RoomError as error:
-        state[CREATE_ERROR] = str(error)
-        return
-    except room_ui.DATABASE_TROUBLE:
-        state[CREATE_ERROR] = room_ui.DATABASE_DOWN_TEXT
+    created = room_ui.run_action(
+        CREATE_ERROR, room_ui.service().create_room, quiz.id, **settings.create_kwargs()
+    )
+    if created is None:
         return
     summary = workshop.settings_summary(settings, quiz.title, len(quiz.questions))
     state[CREATED] = (created.code, created.host_token, summary)
@@ -317,9 +313,13 @@ def _not_host(code: str, error: Exception) -> None:
     _new_room_button()
 
 
-def host_live(code: str, token: str, ticking: bool) -> None:
+def host_live(
+    code: str, token: str, ticking: bool, ending: Callable[[], None] | None = None
+) -> None:
     """The projected room: phase, controls, lobby, question, reveal or results (also on a
-    deck's live slide). Runs inside a timer fragment."""
+    deck's live slide). Runs inside a timer fragment. `ending` draws what follows the
+    results (default: "Create a new room", which leaves for the create form; a deck's
+    live slide asks its question again without leaving the deck)."""
     service = room_ui.service()
     with room_ui.database_guard():
         try:
@@ -332,7 +332,7 @@ def host_live(code: str, token: str, ticking: bool) -> None:
             _top_bar(state)
             _controls(state, code, token)
             if state.phase == "ended":
-                _ended(service, state)
+                _ended(service, state, ending or _new_room_button)
                 return
             people = service.people(code)
             if state.phase == "lobby":
@@ -355,9 +355,7 @@ def _top_bar(state: RoomState) -> None:
 
 
 def _controls(state: RoomState, code: str, token: str) -> None:
-    error = st.session_state.pop(HOST_ERROR, None)
-    if error:
-        st.error(plain(error), icon=":material/error:")
+    room_ui.show_action_error(HOST_ERROR)
     actions = workshop.host_actions(state.phase, state.index, state.total)
     if not actions:
         return
@@ -402,12 +400,7 @@ def _controls(state: RoomState, code: str, token: str) -> None:
 
 def _act(code: str, token: str, name: str, at_index: int) -> None:
     st.session_state.pop(CONFIRM_END, None)
-    try:
-        getattr(room_ui.service(), name)(code, token, at_index=at_index)
-    except RoomError as error:
-        st.session_state[HOST_ERROR] = str(error)
-    except room_ui.DATABASE_TROUBLE:
-        st.session_state[HOST_ERROR] = room_ui.DATABASE_DOWN_TEXT
+    room_ui.run_action(HOST_ERROR, getattr(room_ui.service(), name), code, token, at_index=at_index)
 
 
 def _lobby(state: RoomState, people: list[Person]) -> None:
@@ -482,7 +475,7 @@ def _leaderboard(service, state: RoomState, limit: int) -> None:
         st.markdown("Nobody is on the board yet.")
 
 
-def _ended(service, state: RoomState) -> None:
+def _ended(service, state: RoomState, ending: Callable[[], None]) -> None:
     questions, concepts = service.summary(state.code)
     answered = sum(q.answered for q in questions)
     correct = sum(q.correct for q in questions)
@@ -507,7 +500,7 @@ def _ended(service, state: RoomState) -> None:
             on_click="ignore",
             key="room_csv",
         )
-        _new_room_button()
+        ending()
 
 
 def _manage_people(state: RoomState, people: list[Person], token: str) -> None:
@@ -544,10 +537,5 @@ def _remove(code: str, token: str) -> None:
     person_id = st.session_state.get(REMOVE_PICK)
     if person_id is None:
         return
-    try:
-        room_ui.service().remove(code, token, person_id)
-    except RoomError as error:
-        st.session_state[HOST_ERROR] = str(error)
-    except room_ui.DATABASE_TROUBLE:
-        st.session_state[HOST_ERROR] = room_ui.DATABASE_DOWN_TEXT
+    room_ui.run_action(HOST_ERROR, room_ui.service().remove, code, token, person_id)
     st.session_state[REMOVE_PICK] = None

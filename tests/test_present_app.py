@@ -3,6 +3,9 @@ speaker view's notes, stable links, and a live question run from its slide."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from urllib.parse import parse_qs
+
 import pytest
 
 from teamroles import present_ui, room_ui
@@ -133,3 +136,92 @@ def test_leave_the_deck_returns_to_the_list_of_decks():
     assert "deck" not in at.query_params
     assert at.title[0].value == next(p.title for p in FEATURE_PAGES if p.url_path == "present")
     assert deck.summary in shown(at)
+
+
+# ---------------------------------------------------------------- issue 18: the live room
+
+
+def _open_live_room(service):
+    deck = SITE.decks[0]
+    live = next(slide for slide in deck.slides if slide.is_live)
+    at = present({"deck": deck.id, "slide": str(live.number)})
+    button(at, "Open a room for this question").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    ((code, token),) = at.session_state[present_ui.ROOMS].values()
+    return SimpleNamespace(deck=deck, slide=live, at=at, code=code, token=token)
+
+
+def _reopen(query: dict) -> object:
+    """A new session on the same address: what a reload, or another window, gives."""
+    at = open_app()
+    for name, value in query.items():
+        at.query_params[name] = value
+    return open_url(at, "present")
+
+
+def test_a_live_room_survives_a_reload_and_is_the_same_in_the_speaker_view(service):
+    """Bug 2: the room's host token lived only in the session."""
+    room = _open_live_room(service)
+    at, code = room.at, room.code
+    query = dict(at.query_params)
+    reloaded = _reopen(query)
+    assert not reloaded.exception
+    assert code in shown(reloaded)
+    assert "Open a room for this question" not in {b.label for b in reloaded.button}
+    button(reloaded, "Start").click().run()  # it controls the same room
+    assert service.state(code).phase == "question"
+    # The speaker view, opened from the projector's link, knows the same room.
+    speaker_link = next(m.value for m in at.main.markdown if "Speaker view" in m.value)
+    href = speaker_link[speaker_link.index("(?") + 2 : speaker_link.index(")")]
+    speaker = _reopen({k: v[-1] for k, v in parse_qs(href).items()})
+    assert not speaker.exception
+    assert f"Live room {code}" in shown(speaker).replace("\\", "")
+
+
+def test_a_forged_live_room_link_controls_nothing(service):
+    room = _open_live_room(service)
+    code = room.code
+    query = {**dict(room.at.query_params), present_ui.LIVE: f"{code}.forged-token"}
+    forged = _reopen(query)
+    assert not forged.exception
+    assert "Start" not in {b.label for b in forged.button}
+    assert "Open a room for this question" in {b.label for b in forged.button}
+    assert service.state(code).phase == "lobby"
+
+
+def test_a_new_room_on_an_ended_live_slide_stays_in_the_deck(service):
+    """Bug 3: "Create a new room" on the ended slide cleared the address: out of the deck."""
+    room = _open_live_room(service)
+    deck, live, at, code = room.deck, room.slide, room.at, room.code
+    service.end(code, room.token)
+    at.run()
+    assert "The hardest questions" in [s.value for s in at.subheader]  # the results
+    button(at, "Ask it again in a new room").click().run()
+    assert not at.exception
+    assert at.query_params["deck"] == deck.id and at.query_params["slide"] == str(live.number)
+    ((new_code, _),) = at.session_state[present_ui.ROOMS].values()
+    assert new_code != code and service.state(new_code).phase == "lobby"
+    assert new_code in shown(at)
+
+
+def test_a_database_blip_on_a_live_slide_is_a_message_not_a_traceback(service, monkeypatch):
+    """Bug 6: present_ui called the service outside the workshop pages' guard."""
+    from sqlalchemy.exc import OperationalError
+
+    from teamroles.room import RoomService
+
+    room = _open_live_room(service)
+    deck, live, at = room.deck, room.slide, room.at
+
+    def down(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    for method in ("state", "check_host", "create_room"):
+        monkeypatch.setattr(RoomService, method, down)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "database cannot be reached" in "\n".join(w.value for w in at.warning)
+    fresh = present({"deck": deck.id, "slide": str(live.number)})
+    button(fresh, "Open a room for this question").click().run()
+    assert not fresh.exception, [e.value for e in fresh.exception]
+    assert "database cannot be reached" in "\n".join(e.value for e in fresh.error)

@@ -105,7 +105,7 @@ def test_export_writes_every_answer_as_csv(capsys, room_db_url, quiz, tmp_path):
     service.start(code, token)
     first = service.question(code, 0)
     for person in people:
-        service.answer(code, person.token, first.answer)
+        service.answer(code, person.token, first.answer, question_index=0)
     out = tmp_path / "answers.csv"
     assert main(["room", "export", code, "--out", str(out), "--database", room_db_url]) == 0
     assert f"Wrote 2 answer(s) of room {code}" in capsys.readouterr().out

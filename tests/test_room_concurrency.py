@@ -60,7 +60,8 @@ def test_two_hundred_phones_answering_at_once_are_all_stored(crowd_service, room
     choices = ["What", "How"]
 
     results, errors = together(
-        CROWD, lambda i: service.answer(room.code, people[i].token, choices[i % 2])
+        CROWD,
+        lambda i: service.answer(room.code, people[i].token, choices[i % 2], question_index=0),
     )
     assert errors == [None] * CROWD
     assert [answer.choice for answer in results] == [choices[i % 2] for i in range(CROWD)]
@@ -80,7 +81,10 @@ def test_one_participant_answering_from_many_tabs_at_once_keeps_one_answer(
     picks = ["What", "How"]
     for index in range(len(QUIZZES["demo"].questions)):
         results, errors = together(
-            tabs, lambda i: service.answer(room.code, ana.token, picks[i % 2])
+            tabs,
+            lambda i, index=index: service.answer(
+                room.code, ana.token, picks[i % 2], question_index=index
+            ),
         )
         assert errors == [None] * tabs
         stored = service.my_answers(room.code, ana.token)[index]

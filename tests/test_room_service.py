@@ -21,6 +21,7 @@ from teamroles.room import (
     NotAccepting,
     NotHost,
     NotParticipant,
+    QuestionClosed,
     RoomEnded,
     RoomError,
     RoomFull,
@@ -184,7 +185,7 @@ def test_joining_a_missing_ended_or_full_room_says_why(room_service):
 def test_a_late_joiner_can_answer_the_open_question(room_service, room_engine):
     room, _, _ = _in_question(room_service, room_engine)
     late = room_service.join(room.code, "Dee")
-    assert room_service.answer(room.code, late.token, "What").correct
+    assert room_service.answer(room.code, late.token, "What", question_index=0).correct
 
 
 def test_a_participant_token_works_in_its_own_room_only(room_service):
@@ -282,9 +283,9 @@ def test_an_answer_is_scored_and_locked_once_given(room_service, room_engine):
     room, ana, _ = _in_question(room_service, room_engine)
     key = room_service.question(room.code, 0).answer
     wrong = next(choice for choice in DEMO.choices if choice != key)
-    first = room_service.answer(room.code, ana.token, wrong)
+    first = room_service.answer(room.code, ana.token, wrong, question_index=0)
     assert (first.question_index, first.choice, first.correct) == (0, wrong, False)
-    assert room_service.answer(room.code, ana.token, key) == first
+    assert room_service.answer(room.code, ana.token, key, question_index=0) == first
     assert room_service.my_answers(room.code, ana.token) == {0: first}
     assert room_service.counts(room.code, 0) == {key: 0, wrong: 1}
     assert room_service.answered_count(room.code, 0) == 1
@@ -294,14 +295,14 @@ def test_no_answer_is_taken_while_no_question_is_open(room_service, room_engine)
     room = _room(room_service, questions=1)
     ana = room_service.join(room.code, "Ana")
     with pytest.raises(NotAccepting, match="has not started"):
-        room_service.answer(room.code, ana.token, "What")
+        room_service.answer(room.code, ana.token, "What", question_index=0)
     room_service.start(room.code, room.host_token)
     room_service.reveal(room.code, room.host_token)
     with pytest.raises(NotAccepting, match="closed"):
-        room_service.answer(room.code, ana.token, "What")
+        room_service.answer(room.code, ana.token, "What", question_index=0)
     room_service.end(room.code, room.host_token)
     with pytest.raises(NotAccepting, match="has ended"):
-        room_service.answer(room.code, ana.token, "What")
+        room_service.answer(room.code, ana.token, "What", question_index=0)
     assert room_service.my_answers(room.code, ana.token) == {}
 
 
@@ -310,9 +311,9 @@ def test_an_answer_must_be_one_of_the_choices_and_come_from_a_participant(
 ):
     room, ana, _ = _in_question(room_service, room_engine)
     with pytest.raises(BadChoice, match="What, How"):
-        room_service.answer(room.code, ana.token, "Maybe")
+        room_service.answer(room.code, ana.token, "Maybe", question_index=0)
     with pytest.raises(NotParticipant):
-        room_service.answer(room.code, "forged", "What")
+        room_service.answer(room.code, "forged", "What", question_index=0)
     assert room_service.answered_count(room.code, 0) == 0
 
 
@@ -320,18 +321,18 @@ def test_no_answer_is_taken_after_the_countdown(room_service, room_engine):
     room, ana, bob = _in_question(room_service, room_engine, countdown_seconds=10)
     state = room_service.state(room.code)
     assert state.deadline == state.question_started_at + timedelta(seconds=10)
-    assert room_service.answer(room.code, ana.token, "What").choice == "What"
+    assert room_service.answer(room.code, ana.token, "What", question_index=0).choice == "What"
     long_ago = datetime.now(UTC) - timedelta(minutes=5)
     _set(room_engine, rooms, rooms.c.code == room.code, question_started_at=long_ago)
     with pytest.raises(NotAccepting, match="Time is up for question 1"):
-        room_service.answer(room.code, bob.token, "What")
+        room_service.answer(room.code, bob.token, "What", question_index=0)
     assert room_service.answered_count(room.code, 0) == 1
 
 
 def test_a_removed_participant_leaves_every_count_and_cannot_answer(room_service, room_engine):
     room, ana, bob = _in_question(room_service, room_engine)
-    room_service.answer(room.code, ana.token, "What")
-    room_service.answer(room.code, bob.token, "What")
+    room_service.answer(room.code, ana.token, "What", question_index=0)
+    room_service.answer(room.code, bob.token, "What", question_index=0)
     version = room_service.state(room.code).version
     room_service.remove(room.code, room.host_token, bob.participant_id)
     room_service.remove(room.code, room.host_token, bob.participant_id)
@@ -351,7 +352,7 @@ def test_a_removed_participant_leaves_every_count_and_cannot_answer(room_service
         with pytest.raises(NotParticipant, match="removed you"):
             action(room.code, bob.token)
     with pytest.raises(NotParticipant, match="removed you"):
-        room_service.answer(room.code, bob.token, "How")
+        room_service.answer(room.code, bob.token, "How", question_index=0)
     with pytest.raises(NotParticipant):
         room_service.remove(room.code, room.host_token, 999_999)
 
@@ -364,7 +365,7 @@ def _play(room_service, room, players, picks):
     room_service.start(room.code, room.host_token)
     for i, round_picks in enumerate(picks):
         for name, choice in round_picks.items():
-            room_service.answer(room.code, players[name].token, choice)
+            room_service.answer(room.code, players[name].token, choice, question_index=i)
         room_service.reveal(room.code, room.host_token, at_index=i)
         room_service.next_question(room.code, room.host_token, at_index=i)
 
@@ -398,7 +399,7 @@ def test_the_speed_bonus_rewards_fast_correct_answers_only(room_service, room_en
     players = {name: room_service.join(room.code, name) for name in ("Ana", "Bob", "Cleo", "Dee")}
     room_service.start(room.code, room.host_token)
     for name, choice in (("Ana", "What"), ("Bob", "What"), ("Cleo", "How"), ("Dee", "What")):
-        room_service.answer(room.code, players[name].token, choice)
+        room_service.answer(room.code, players[name].token, choice, question_index=0)
     # Ana answered at once, Bob after half the countdown, Dee after it (within grace)
     for name, ms in (("Ana", 0), ("Bob", 10_000), ("Cleo", 0), ("Dee", 20_500)):
         pid = players[name].participant_id
@@ -522,8 +523,8 @@ def _orphans(room_engine) -> int:
 def test_deleting_a_room_deletes_its_people_and_answers(room_service, room_engine):
     room, ana, bob = _in_question(room_service, room_engine)
     kept, _, _ = _in_question(room_service, room_engine)
-    room_service.answer(room.code, ana.token, "What")
-    room_service.answer(room.code, bob.token, "How")
+    room_service.answer(room.code, ana.token, "What", question_index=0)
+    room_service.answer(room.code, bob.token, "How", question_index=0)
     assert room_service.delete_room(room.code) is True
     assert room_service.delete_room(room.code) is False
     with pytest.raises(RoomNotFound):
@@ -540,7 +541,7 @@ def test_deleting_a_room_deletes_its_people_and_answers(room_service, room_engin
 
 def test_purge_deletes_only_rooms_older_than_the_retention(room_service, room_engine, monkeypatch):
     old, ana, _ = _in_question(room_service, room_engine)
-    room_service.answer(old.code, ana.token, "What")
+    room_service.answer(old.code, ana.token, "What", question_index=0)
     fresh = _room(room_service)
     older = _room(room_service)
     now = datetime.now(UTC)
@@ -575,3 +576,153 @@ def test_the_phones_shared_state_is_fresh_after_a_host_action_here_and_soon_afte
     assert room_service.delete_room(room.code)
     with pytest.raises(RoomNotFound):
         room_service.state(room.code, max_age=60)
+
+
+# --- issue 18: the room's data bugs ------------------------------------------------
+
+
+def test_a_stale_answer_for_a_closed_question_is_refused_not_stored_for_the_next(
+    room_service, room_engine
+):
+    """Bug 1: the phone still showed question 1 when the host moved on to question 2."""
+    room, ana, bob = _in_question(room_service, room_engine)
+    room_service.reveal(room.code, room.host_token, at_index=0)
+    moved = room_service.next_question(room.code, room.host_token, at_index=0)
+    with pytest.raises(QuestionClosed, match="That question has closed: here is the next one"):
+        room_service.answer(room.code, ana.token, "What", question_index=0)
+    with pytest.raises(QuestionClosed) as refused:
+        room_service.answer(room.code, ana.token, "What", question_index=2)  # not open yet
+    assert refused.value.version == moved.version  # the phone redraws the room as it is now
+    assert room_service.my_answers(room.code, ana.token) == {}
+    assert room_service.answered_count(room.code, 1) == 0
+    # The open question still takes its answer, once (a retry gets the first one back).
+    given = room_service.answer(room.code, bob.token, "How", question_index=1)
+    assert (given.question_index, given.choice, given.correct) == (1, "How", True)
+    assert room_service.answer(room.code, bob.token, "What", question_index=1) == given
+
+
+def test_a_read_that_started_before_a_host_action_does_not_refill_the_cache(
+    room_service, monkeypatch
+):
+    """Bug 4: the state read before `start` must not be cached after `start` cleared it."""
+    room = _room(room_service)
+    original = RoomService._state
+    armed = [True]
+
+    def slow_read(row):
+        state = original(row)
+        if armed[0]:  # the host acts while this read is on its way back
+            armed[0] = False
+            room_service.start(room.code, room.host_token)
+        return state
+
+    monkeypatch.setattr(RoomService, "_state", staticmethod(slow_read))
+    assert room_service.state(room.code, max_age=60).phase == "lobby"  # what it read
+    assert room_service.state(room.code, max_age=60).phase == "question"  # not the stale one
+
+
+def test_a_deleted_rooms_question_is_not_served_from_the_cache(room_service):
+    """Bug 4: `_questions` kept every question of every room for good."""
+    room = _room(room_service)
+    assert room_service.question(room.code, 0, max_age=60).id == "q1"
+    assert room_service.delete_room(room.code)
+    with pytest.raises(RoomNotFound):
+        room_service.question(room.code, 0, max_age=60)
+
+
+def test_only_a_taken_code_makes_create_room_draw_another(room_service, monkeypatch):
+    """Bug 7: any IntegrityError was reported as "No free room code"."""
+    from teamroles.room import service as service_module
+
+    monkeypatch.setattr(service_module, "new_code", lambda: "SAME1")
+    first = room_service.create_room("demo")
+    assert first.code == "SAME1"
+    with pytest.raises(RoomError, match="No free room code"):
+        room_service.create_room("demo")  # every code drawn is taken
+    fresh_codes = (f"N{i:04d}" for i in range(100))
+    monkeypatch.setattr(service_module, "new_code", fresh_codes.__next__)
+    monkeypatch.setattr(service_module, "new_host_token", lambda: first.host_token)
+    with pytest.raises(sa.exc.IntegrityError):  # a clash that no other code fixes
+        room_service.create_room("demo")
+    assert room_service.state("SAME1").code == "SAME1"
+
+
+def test_a_nickname_over_the_limit_is_told_the_limit(room_service):
+    """Bug 7: whatever reaches the server over the limit is answered with the limit."""
+    room = _room(room_service)
+    with pytest.raises(BadNickname, match="at most 24 characters; this one has 30"):
+        room_service.join(room.code, "x" * 30)
+
+
+def test_the_counts_of_a_later_question_are_its_own(room_service):
+    """Bug 7: a count that forgot its question filter passed the quick suite."""
+    room = _room(room_service)
+    players = {name: room_service.join(room.code, name) for name in ("Ana", "Bob", "Cleo")}
+    picks = [
+        {"Ana": "What", "Bob": "What", "Cleo": "What"},
+        {"Ana": "How"},
+        {"Bob": "What", "Cleo": "How"},
+    ]
+    _play(room_service, room, players, picks)
+    assert room_service.counts(room.code, 0) == {"What": 3, "How": 0}
+    assert room_service.counts(room.code, 1) == {"What": 0, "How": 1}
+    assert room_service.counts(room.code, 2) == {"What": 1, "How": 1}
+    assert [room_service.answered_count(room.code, i) for i in range(4)] == [3, 1, 2, 0]
+
+
+def _answer_behind_its_back(room_engine, first_table, sneak):
+    """Run `sneak` (a write on another connection) just after the next statement that
+    reads `first_table` on `room_engine`: a report that reads more than once must not see it."""
+    armed = [True]
+
+    def after(connection, cursor, statement, parameters, context, executemany):
+        if (
+            armed[0]
+            and statement.lstrip().upper().startswith("SELECT")
+            and (f"FROM {first_table}" in statement)
+        ):
+            armed[0] = False
+            sneak()
+
+    sa.event.listen(room_engine, "after_cursor_execute", after)
+    return lambda: sa.event.remove(room_engine, "after_cursor_execute", after)
+
+
+def test_the_summary_and_a_score_are_each_read_at_one_moment(room_service, room_engine):
+    """Bug 7: on PostgreSQL the reports read at READ COMMITTED, each statement its own moment."""
+    room, ana, bob = _in_question(room_service, room_engine)
+    room_service.answer(room.code, ana.token, "What", question_index=0)
+    question_id = room_service.question(room.code, 0).id
+
+    def bob_answers():
+        with room_engine.begin() as connection:
+            connection.execute(
+                answers.insert().values(
+                    participant_id=bob.participant_id,
+                    room_code=room.code,
+                    question_index=0,
+                    question_id=question_id,
+                    choice="What",
+                    correct=True,
+                    answered_at=datetime.now(UTC),
+                    elapsed_ms=0,
+                )
+            )
+
+    stop = _answer_behind_its_back(room_engine, "rooms", bob_answers)
+    try:
+        questions, _ = room_service.summary(room.code)
+    finally:
+        stop()
+    assert questions[0].answered == 1  # as the room was when the report began
+    assert room_service.summary(room.code)[0][0].answered == 2
+
+    def ana_is_removed():
+        _set(room_engine, participants, participants.c.id == ana.participant_id, removed=True)
+
+    stop = _answer_behind_its_back(room_engine, "participants", ana_is_removed)
+    try:
+        score = room_service.my_score(room.code, ana.token)
+    finally:
+        stop()
+    assert (score.nickname, score.correct) == ("Ana", 1)

@@ -175,7 +175,7 @@ def test_upgrading_from_0001_keeps_every_row_and_fills_the_new_columns(room_db_u
         assert stored == [1200, 1200]
         # and the upgraded database works as a new one does
         joined = service.join("ABCDE", "Cleo")
-        assert service.answer("ABCDE", joined.token, "How").correct is False
+        assert service.answer("ABCDE", joined.token, "How", question_index=0).correct is False
     finally:
         engine.dispose()
 
@@ -267,3 +267,40 @@ def test_the_retention_comes_from_the_env_with_a_default(monkeypatch, room_engin
     assert room_store.retention_days() == 7
     monkeypatch.setenv(room_store.RETENTION_ENV, "soon")
     assert room_store.retention_days() == 30
+
+
+def test_downgrading_to_0001_keeps_every_participant_and_answer(room_db_url):
+    """Bug 5: on SQLite the table rebuild ran with foreign keys on, and its DROP cascaded."""
+    engine = make_engine(room_db_url)
+    try:
+        upgrade(engine)
+        _insert(engine, rooms, _room_row(phase="question", current_index=0, version=3))
+        ana = _insert(engine, participants, _person(key="ana"))
+        bob = _insert(engine, participants, _person(key="bob", removed=True))
+        for pid in (ana, bob):
+            _insert(engine, answers, _answer(pid))
+
+        room_store.downgrade(engine, "0001")
+
+        assert current_revision(engine) == "0001"
+        with engine.connect() as connection:
+            inspector = sa.inspect(connection)
+            assert "removed" not in {c["name"] for c in inspector.get_columns("participants")}
+            assert "version" not in {c["name"] for c in inspector.get_columns("rooms")}
+            counted = [
+                connection.execute(
+                    sa.select(sa.func.count()).select_from(sa.table(name))
+                ).scalar_one()
+                for name in ("rooms", "participants", "answers")
+            ]
+        assert counted == [1, 2, 2]
+        # The cascades still hold after the downgrade, and upgrading again works.
+        upgrade(engine)
+        service = RoomService(engine, QUIZZES)
+        assert service.answered_count("ABCDE", 0) == 2  # nobody is removed at 0001
+        assert service.delete_room("ABCDE")
+        with engine.connect() as connection:
+            left = connection.execute(sa.select(sa.func.count()).select_from(answers))
+            assert left.scalar_one() == 0
+    finally:
+        engine.dispose()

@@ -17,6 +17,7 @@ import streamlit
 from teamroles import room_ui, workshop
 from teamroles.room import NotAccepting, RoomService, open_service
 from teamroles.site import load_site
+from teamroles.textsafe import plain
 from tests.apptest import open_app, open_url, record_downloads
 
 QUIZ = next(quiz for quiz in load_site().quizzes if quiz.id == "what-vs-how")
@@ -214,8 +215,8 @@ def test_a_full_room_an_ended_room_a_taken_or_blank_nickname_are_clear_messages(
     assert "already goes by" in messages(taken, "error")
     blank = join(other.code, " \u200b ")
     assert "cannot be empty" in messages(blank, "error")
-    # The field takes no more than the service accepts (the browser stops the typing).
-    assert blank.text_input(key="join_nickname").max_chars == 24
+    # The browser stops the typing, past the limit: a longer name is told the limit.
+    assert blank.text_input(key="join_nickname").max_chars == workshop.NICKNAME_FIELD_MAX_CHARS
     service.end(other.code, other.host_token)
     ended = join(other.code, "Cy")
     assert f"Room {other.code} has ended" in messages(ended, "error")
@@ -308,7 +309,7 @@ def test_an_answer_refused_while_the_question_is_open_says_why(service, monkeypa
     service.start(room.code, room.host_token)
     ann.run()
 
-    def refuse(self, code, token, choice):
+    def refuse(self, code, token, choice, *, question_index):
         raise NotAccepting("Time is up for question 1.")
 
     monkeypatch.setattr(RoomService, "answer", refuse)
@@ -518,3 +519,46 @@ def test_a_participant_screen_reads_the_question_once_per_host_action(service, m
     service.reveal(room.code, room.host_token)
     ann.run()
     assert sorted(calls) == ["my_answers", "my_score", "question"]
+
+
+# ---------------------------------------------------------------- issue 18
+
+
+def test_a_stale_tap_on_a_closed_question_is_refused_and_the_phone_shows_the_next(service):
+    """Bug 1: the phone showed question 1; the host revealed it and moved on."""
+    room = new_room(service)
+    ann = join(room.code, "Ann")
+    service.start(room.code, room.host_token)
+    ann.run()
+    stale = choice_buttons(ann)[0]
+    service.reveal(room.code, room.host_token, at_index=0)
+    service.next_question(room.code, room.host_token, at_index=0)
+    stale.click().run()  # the tap on question 1's screen
+    assert not ann.exception
+    assert service.my_answers(room.code, ann.query_params["me"]) == {}  # nothing stored
+    assert "That question has closed: here is the next one" in messages(ann, "warning").replace(
+        "\\", ""
+    )
+    second = service.question(room.code, 1)
+    assert second.statement in markdown(ann)  # the current screen
+    assert not any(b.disabled for b in choice_buttons(ann))
+    choice_buttons(ann)[0].click().run()
+    assert set(service.my_answers(room.code, ann.query_params["me"])) == {1}
+
+
+def test_a_taken_nickname_is_quoted_as_text_in_the_error(service):
+    """Bug 7: the "already taken" sentence quotes the nickname, which is never Markdown."""
+    room = new_room(service)
+    join(room.code, "**Ann**")
+    taken = join(room.code, "**ann**")
+    error = messages(taken, "error")
+    assert "already goes by" in error
+    assert plain("'**ann**'") in error  # the stars show as stars, not bold
+
+
+def test_a_nickname_over_the_limit_is_answered_with_the_limit(service):
+    """Bug 7: the form must let an over-long name reach the service, which states the limit."""
+    room = new_room(service)
+    at = join(room.code, "x" * 30)
+    assert "at most 24 characters; this one has 30" in messages(at, "error").replace("\\", "")
+    assert "me" not in at.query_params

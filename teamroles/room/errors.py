@@ -48,6 +48,16 @@ class NotAccepting(RoomError):
     """An answer while no question is open (lobby, revealed, ended, or time is up)."""
 
 
+class QuestionClosed(NotAccepting):
+    """An answer for a question that is no longer (or not yet) the open one: the phone
+    still showed it when the host moved on. `version` is the room's version now, so
+    the phone can say so on the screen it draws next."""
+
+    def __init__(self, message: str, version: int):
+        super().__init__(message)
+        self.version = version
+
+
 class BadChoice(RoomError):
     def __init__(self, choice: str, choices: list[str]):
         super().__init__(f"'{choice}' is not one of the choices: {', '.join(choices)}.")

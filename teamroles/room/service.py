@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError
 
@@ -47,6 +48,7 @@ from teamroles.room.errors import (
     NotAccepting,
     NotHost,
     NotParticipant,
+    QuestionClosed,
     RoomEnded,
     RoomError,
     RoomFull,
@@ -101,6 +103,11 @@ CSV_COLUMNS = (
     "seconds_to_answer",
     "removed",
 )
+# The shared caches (room states, questions, standings) are pruned of reads older
+# than CACHE_KEEP_SECONDS once they hold CACHE_ROOMS entries: a server that runs
+# rooms for months keeps only the live ones.
+CACHE_ROOMS = 1000
+CACHE_KEEP_SECONDS = 60.0
 # Everything a page shows about a room, without the (larger) question snapshot.
 _STATE_COLUMNS = [column for column in rooms.c if column.name != "questions"]
 
@@ -120,17 +127,30 @@ class RoomService:
         self._quiz_source: QuizSource = site_quizzes if quizzes is None else quizzes
         # Reads that many phones repeat, shared by every session of this process, for
         # callers that pass a max_age: code -> (when read, state);
-        # (code, index) -> (when read, question); code -> (version, when, standings).
+        # (code, index) -> (when read, question); code -> (when, version, standings).
         self._states: dict[str, tuple[float, RoomState]] = {}
         self._questions: dict[tuple[str, int], tuple[float, RoomQuestion]] = {}
-        self._scores: dict[str, tuple[int, float, dict[int, Standing]]] = {}
+        self._scores: dict[str, tuple[float, int, dict[int, Standing]]] = {}
+        # Bumped by each change this service makes to a room: a read that began before
+        # the change does not store what it read (it would refill a cache the change
+        # has just cleared with the room as it was). The lock makes "still the same
+        # generation? then store" one step against "bump, then clear".
+        self._generations: dict[str, int] = {}
+        self._cache_lock = threading.Lock()
 
     # --- plumbing ---------------------------------------------------------------
 
     @contextmanager
-    def _read(self) -> Iterator[sa.Connection]:
-        with self.engine.connect() as connection, connection.begin():
-            yield connection
+    def _read(self, snapshot: bool = False) -> Iterator[sa.Connection]:
+        """A read-only transaction. `snapshot`: every statement in it sees the database
+        at one moment (a report that reads several times). PostgreSQL needs REPEATABLE
+        READ for that (READ COMMITTED gives each statement its own moment); a SQLite
+        transaction already reads one snapshot from its first statement on."""
+        with self.engine.connect() as connection:
+            if snapshot and connection.dialect.name == "postgresql":
+                connection.execution_options(isolation_level="REPEATABLE READ")
+            with connection.begin():
+                yield connection
 
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
@@ -279,30 +299,32 @@ class RoomService:
         host_token = new_host_token()
         for _ in range(CODE_ATTEMPTS):
             code = new_code()
-            try:
-                with self._write() as connection:
-                    connection.execute(
-                        rooms.insert().values(
-                            code=code,
-                            quiz_id=quiz.id,
-                            quiz_title=quiz.title,
-                            choices=list(quiz.choices),
-                            questions=snapshot,
-                            question_count=len(snapshot),
-                            host_token_hash=token_hash(host_token),
-                            phase="lobby",
-                            current_index=-1,
-                            countdown_seconds=countdown_seconds,
-                            leaderboard=leaderboard,
-                            speed_bonus=speed_bonus,
-                            max_participants=max_participants,
-                            created_at=database_now(connection),
-                            version=0,
-                        )
+            with self._write() as connection:
+                # Only a taken code draws another; any other conflict is raised as it is.
+                stored = connection.execute(
+                    _insert_unless_taken(connection)
+                    .values(
+                        code=code,
+                        quiz_id=quiz.id,
+                        quiz_title=quiz.title,
+                        choices=list(quiz.choices),
+                        questions=snapshot,
+                        question_count=len(snapshot),
+                        host_token_hash=token_hash(host_token),
+                        phase="lobby",
+                        current_index=-1,
+                        countdown_seconds=countdown_seconds,
+                        leaderboard=leaderboard,
+                        speed_bonus=speed_bonus,
+                        max_participants=max_participants,
+                        created_at=database_now(connection),
+                        version=0,
                     )
-            except IntegrityError:
-                continue  # the code is taken: draw another
-            return CreatedRoom(code, host_token)
+                    .on_conflict_do_nothing(index_elements=["code"])
+                    .returning(rooms.c.code)
+                ).scalar_one_or_none()
+            if stored is not None:
+                return CreatedRoom(code, host_token)
         raise RoomError("No free room code was found: please try again.")
 
     def state(self, code: str, max_age: float = 0.0) -> RoomState:
@@ -314,16 +336,34 @@ class RoomService:
             cached = self._states.get(code)
             if cached is not None and time.monotonic() - cached[0] < max_age:
                 return cached[1]
-        read_at = time.monotonic()
+        read_at, generation = time.monotonic(), self._generations.get(code, 0)
         with self._read() as connection:
             state = self._state(self._room(connection, code))
-        self._states[code] = (read_at, state)
+        self._keep(self._states, code, generation, (read_at, state))
         return state
 
-    def _changed(self, code: str) -> None:
-        """This service changed the room: the next state() reads it again."""
-        self._states.pop(code, None)
-        self._scores.pop(code, None)
+    def _keep(self, cache: dict, key, generation: int, value) -> None:
+        """Store a read in a cache, unless this service changed the room since the read
+        began (its `generation` then differs): that change cleared the cache, and the
+        read may have seen the room before it. Old entries go when the cache is big."""
+        code = key if isinstance(key, str) else key[0]
+        with self._cache_lock:
+            if self._generations.get(code, 0) != generation:
+                return
+            if len(cache) >= CACHE_ROOMS:
+                _prune(cache, time.monotonic() - CACHE_KEEP_SECONDS)
+            cache[key] = value
+
+    def _changed(self, code: str, gone: bool = False) -> None:
+        """This service changed the room: the next state() reads it again. `gone`: the
+        room was deleted, so its questions go too."""
+        with self._cache_lock:
+            self._generations[code] = self._generations.get(code, 0) + 1
+            self._states.pop(code, None)
+            self._scores.pop(code, None)
+            if gone:
+                for key in [key for key in self._questions if key[0] == code]:
+                    del self._questions[key]
 
     def check_host(self, code: str, host_token: str | None) -> RoomState:
         code = normalize_code(code)
@@ -336,11 +376,11 @@ class RoomService:
         cached = self._questions.get((code, index))
         if max_age > 0 and cached is not None and time.monotonic() - cached[0] < max_age:
             return cached[1]
-        read_at = time.monotonic()
+        read_at, generation = time.monotonic(), self._generations.get(code, 0)
         with self._read() as connection:
             room = self._room(connection, code, full=True)
         question = self._room_question(room, index, self._quizzes().get(room.quiz_id))[0]
-        self._questions[(code, index)] = (read_at, question)
+        self._keep(self._questions, (code, index), generation, (read_at, question))
         return question
 
     def _advance(
@@ -492,12 +532,15 @@ class RoomService:
             ).all()
         return [Person(row.id, row.nickname, row.joined_at, row.removed) for row in rows]
 
-    def answer(self, code: str, token: str | None, choice: str) -> MyAnswer:
-        """Record the participant's answer to the open question; answers are final.
+    def answer(self, code: str, token: str | None, choice: str, *, question_index: int) -> MyAnswer:
+        """Record the participant's answer to question `question_index` (0-based), the
+        one their screen showed; answers are final.
 
-        A second answer (a double tap, a second tab, a retry after a lost reply)
-        returns the first one unchanged: the unique constraint decides, so this
-        holds with any number of servers.
+        The question must be the open one: a tap on a screen the host has moved on
+        from is refused (QuestionClosed, with the room's version now), never stored
+        for the question that is open now. A second answer (a double tap, a second
+        tab, a retry after a lost reply) returns the first one unchanged: the unique
+        constraint decides, so this holds with any number of servers.
         """
         code = normalize_code(code)
         with self._write() as connection:
@@ -506,10 +549,19 @@ class RoomService:
             index = room.current_index
             if room.phase == "lobby":
                 raise NotAccepting(f"The quiz in room {code} has not started yet.")
-            if room.phase == "revealed":
-                raise NotAccepting(f"Question {index + 1} is closed: its answer is showing.")
             if room.phase == "ended":
                 raise NotAccepting(f"Room {code} has ended: it takes no more answers.")
+            if question_index < index:
+                raise QuestionClosed(
+                    "That question has closed: here is the next one.", room.version
+                )
+            if question_index != index:
+                raise QuestionClosed(
+                    f"Question {question_index + 1} is not open: here is the open one.",
+                    room.version,
+                )
+            if room.phase == "revealed":
+                raise NotAccepting(f"Question {index + 1} is closed: its answer is showing.")
             now = database_now(connection)
             elapsed = now - room.question_started_at
             if room.countdown_seconds and elapsed > timedelta(
@@ -564,21 +616,22 @@ class RoomService:
         with a `max_age`, the phones of a room share them while the room's version
         (answers are only taken before a reveal, which changes it) stays the same."""
         code = normalize_code(code)
-        with self._read() as connection:
+        generation = self._generations.get(code, 0)
+        with self._read(snapshot=True) as connection:
             person = self._participant(connection, code, token)
             room = self._room(connection, code)
             cached = self._scores.get(code)
             if (
                 max_age > 0
                 and cached is not None
-                and cached[0] == room.version
-                and time.monotonic() - cached[1] < max_age
+                and cached[1] == room.version
+                and time.monotonic() - cached[0] < max_age
                 and person.id in cached[2]
             ):
                 return cached[2][person.id]
             read_at = time.monotonic()
             standings = dict(self._standings(connection, room))
-        self._scores[code] = (room.version, read_at, standings)
+        self._keep(self._scores, code, generation, (read_at, room.version, standings))
         return standings[person.id]
 
     # --- what the room sees -----------------------------------------------------
@@ -645,7 +698,7 @@ class RoomService:
 
     def leaderboard(self, code: str, limit: int = 10) -> list[Standing]:
         code = normalize_code(code)
-        with self._read() as connection:
+        with self._read(snapshot=True) as connection:
             room = self._room(connection, code)
             standings = self._standings(connection, room)
         return [standing for _, standing in standings[: max(limit, 0)]]
@@ -657,7 +710,7 @@ class RoomService:
         """
         code = normalize_code(code)
         counted = self._counted_answers(code).subquery()
-        with self._read() as connection:
+        with self._read(snapshot=True) as connection:
             room = self._room(connection, code, full=True)
             rows = connection.execute(
                 sa.select(counted.c.question_index, counted.c.choice, counted.c.correct)
@@ -707,7 +760,7 @@ class RoomService:
         `-...`, `@...`) is written with a leading apostrophe.
         """
         code = normalize_code(code)
-        with self._read() as connection:
+        with self._read(snapshot=True) as connection:
             room = self._room(connection, code, full=True)
             rows = connection.execute(
                 sa.select(answers, participants.c.nickname, participants.c.removed)
@@ -751,7 +804,7 @@ class RoomService:
         code = normalize_code(code)
         with self._write() as connection:
             result = connection.execute(rooms.delete().where(rooms.c.code == code))
-        self._changed(code)
+        self._changed(code, gone=True)
         return result.rowcount > 0
 
     def purge(self, older_than_days: int | None = None) -> int:
@@ -763,9 +816,27 @@ class RoomService:
         with self._write() as connection:
             cutoff = database_now(connection) - timedelta(days=days)
             result = connection.execute(rooms.delete().where(rooms.c.created_at < cutoff))
-        self._states.clear()
-        self._scores.clear()
+        with self._cache_lock:
+            for code in {*self._states, *self._scores, *(key[0] for key in self._questions)}:
+                self._generations[code] = self._generations.get(code, 0) + 1
+            self._states.clear()
+            self._scores.clear()
+            self._questions.clear()
         return result.rowcount
+
+
+def _insert_unless_taken(connection: sa.Connection):
+    """An INSERT into rooms that can say ON CONFLICT (code) DO NOTHING."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(rooms)
+
+
+def _prune(cache: dict, before: float) -> None:
+    """Drop the entries read before `before` (each cache's value starts with its read
+    time); all of them if none is that old."""
+    old = [key for key, (read_at, *_) in cache.items() if read_at < before]
+    for key in old or list(cache):
+        del cache[key]
 
 
 def spreadsheet_safe(text: str) -> str:

@@ -285,13 +285,25 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """
     from alembic import command
 
+    _migrate(engine, lambda config: command.upgrade(config, revision))
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to `revision` (an operator's step, under the same lock),
+    keeping every row the older schema can hold; a step that cannot refuses whole."""
+    from alembic import command
+
+    _migrate(engine, lambda config: command.downgrade(config, revision))
+
+
+def _migrate(engine: Engine, step) -> None:
     connection = engine.connect().execution_options(**write_options())
     with _UPGRADE_LOCK, connection, connection.begin():
         if connection.dialect.name == "postgresql":
             connection.execute(
                 sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
             )
-        command.upgrade(alembic_config(connection), revision)
+        step(alembic_config(connection))
 
 
 def current_revision(engine: Engine) -> str | None:
