@@ -504,6 +504,15 @@ RULES = (
 )
 
 
+# The figures the derived figures and the rules read as dates; all the others are numbers.
+DATE_FIGURES = frozenset({"snapshot", "data_from", "validation_from", "test_from", "test_to"})
+_NUMBER_FIGURES = frozenset(
+    name
+    for name in {n for d in DERIVED for n in d.inputs} | {n for r in RULES for n in r.needs}
+    if name not in DATE_FIGURES and name not in {d.name for d in DERIVED}
+)
+
+
 @dataclass
 class Figures:
     """The example's figures, given and derived, and where each left-out one was named."""
@@ -570,6 +579,10 @@ def load_figures(path: str, given: dict, problems: list[Problem]) -> Figures:
             why = f"'{name}' is computed ({derived[name].formula}), not given"
         elif isinstance(value, bool) or not isinstance(value, int | float | date):
             why = f"{value!r} is not a number or a date (2026-04-02)"
+        elif name in DATE_FIGURES and not isinstance(value, date):
+            why = f"{value!r} is not a date (2026-04-02), which the rules need here"
+        elif name in _NUMBER_FIGURES and isinstance(value, date):
+            why = f"{value} is a date, where the rules need a number"
         if why:
             problems.append(Problem(path, field, f"{why}; this figure is left out"))
             unavailable[str(name)] = field

@@ -275,9 +275,13 @@ def test_an_unknown_figure_in_a_document_leaves_the_document_out(content_copy):
     assert doc.id not in {d.id for d in site.example.documents}
 
 
-def test_a_figure_that_is_not_a_number_or_a_derived_name_is_left_out(content_copy):
-    edit_figures(content_copy, pilot="three hundred", flag_share=0.2)
+def test_a_figure_of_the_wrong_kind_or_with_a_derived_name_is_left_out(content_copy):
+    edit_figures(content_copy, pilot="three hundred", flag_share=0.2, late_days=FIGURES["snapshot"])
     problems = problems_in(load_site(content_copy), "example/example.yaml")
+    assert (
+        f"{EXAMPLE}: figures.late_days: {FIGURES['snapshot']} is a date, where the rules need "
+        "a number; this figure is left out"
+    ) in problems
     assert (
         f"{EXAMPLE}: figures.pilot: 'three hundred' is not a number or a date (2026-04-02); "
         "this figure is left out"
