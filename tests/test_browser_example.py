@@ -1,7 +1,10 @@
 """The worked example in headless Chromium, on a phone: it fits, nothing is cut off,
-axe finds nothing, every section a link points at is a heading, every document shows."""
+axe finds nothing, every section a link points at is a heading, every document shows,
+and every figure shows as a number, never as its placeholder."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -37,6 +40,13 @@ def test_the_example_reads_on_a_phone(chromium, server_url):
         expect(box).to_be_visible()
         bounds = box.bounding_box()
         assert bounds["x"] >= 0 and bounds["x"] + bounds["width"] <= width, document.id
+    # The figures are filled in: the flag share the alerts are set around reads as a number.
+    text = page.locator("body").inner_text()
+    assert not re.search(r"\{\w+(:[^{}\s]*)?\}", text), "a placeholder is shown as written"
+    if "flag_share" in example.figures:
+        alerts = page.locator(".st-key-document-monitoring-alerts")
+        if alerts.count():
+            expect(alerts).to_contain_text(f"{example.figures['flag_share']:.0%}")
     context.close()
 
 
