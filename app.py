@@ -3,6 +3,6 @@
 Run with `streamlit run app.py`. The pages come from `content/`; see docs/.
 """
 
-from teamroles.ui import run_app
+from teamroles.ui.shell import run_app
 
 run_app()

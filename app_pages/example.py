@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from teamroles import example_ui, ui
+from teamroles.ui import example as example_ui
+from teamroles.ui import shell as ui
 
 site = ui.site()
 st.title(site.example.title if site.example else ui.current_page().title)

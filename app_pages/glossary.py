@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from teamroles import ui
+from teamroles.ui import shell as ui
 
 glossary = ui.site().glossary
 st.title(glossary.title)

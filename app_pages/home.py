@@ -6,7 +6,7 @@ elements it sends (docs/performance.md).
 
 import streamlit as st
 
-from teamroles import ui
+from teamroles.ui import shell as ui
 
 site = ui.site()
 home = site.home

@@ -1,6 +1,6 @@
 """Present a deck on the projector (`?deck=the-team&slide=7`), or its speaker view
 (`&view=speaker`)."""
 
-from teamroles import present_ui
+from teamroles.ui import present as present_ui
 
 present_ui.page()

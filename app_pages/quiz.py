@@ -6,7 +6,8 @@ during a quiz the question sits right under the title, on a phone's first screen
 
 import streamlit as st
 
-from teamroles import quiz_ui, ui
+from teamroles.ui import quiz as quiz_ui
+from teamroles.ui import shell as ui
 
 st.title("Quiz")
 st.html(quiz_ui.SHARE_CSS)

@@ -1,11 +1,14 @@
 """A role page, drawn from one file in the roles folder (this script serves them all).
 
-Which sections there are, their headings and anchors: `teamroles.role_page`.
+Which sections there are, their headings and anchors: `teamroles.content.role_page`.
 """
 
 import streamlit as st
 
-from teamroles import diagram_views, example_ui, role_page, ui
+from teamroles.content import role_page
+from teamroles.ui import diagrams as diagram_views
+from teamroles.ui import example as example_ui
+from teamroles.ui import shell as ui
 
 site = ui.site()
 role = site.roles.get(ui.current_page().url_path)

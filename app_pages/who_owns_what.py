@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from teamroles import diagram_views, ui
+from teamroles.ui import diagrams as diagram_views
+from teamroles.ui import shell as ui
 
 site = ui.site()
 

@@ -1,5 +1,5 @@
 """Run a workshop: create a live quiz room, then run it from the projected host view."""
 
-from teamroles import workshop_ui
+from teamroles.ui import host as workshop_ui
 
 workshop_ui.page()

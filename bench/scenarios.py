@@ -44,8 +44,8 @@ RATE_COLUMNS = ["runs/s", "p50 ms", "p95 ms", "max ms", "errors", "runs/s vs bar
 
 def app_pages() -> list[str]:
     """Every page's URL path in reading order ("" is the home page)."""
+    from teamroles.content.site import load_site
     from teamroles.navigation import HOME, site_pages
-    from teamroles.site import load_site
 
     return ["" if spec.url_path == HOME else spec.url_path for spec in site_pages(load_site())]
 
@@ -215,7 +215,7 @@ def _view_row(name: str, stats: Stats, bare: Stats) -> list[str]:
 
 
 async def fragment_clicks(n: int, questions: int, bare_waves: int) -> Result:
-    from teamroles.site import load_site
+    from teamroles.content.site import load_site
 
     site = load_site()
     quiz = site.quizzes[0]  # the picker's first choice
@@ -336,7 +336,7 @@ async def _burst(
 
 
 def _room_quiz(questions: int):
-    from teamroles.site import load_site
+    from teamroles.content.site import load_site
 
     quizzes = [quiz for quiz in load_site().quizzes if quiz.questions]
     return max(quizzes, key=lambda quiz: min(len(quiz.questions), questions))
@@ -478,7 +478,7 @@ def quiz_len(service, code: str) -> int:
 
 
 def _poll_seconds() -> float:
-    from teamroles import workshop
+    from teamroles.room import screens as workshop
 
     return float(workshop.POLL_SECONDS)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from teamroles.example import URL_PATH as EXAMPLE
-from teamroles.site import Site
+from teamroles.content.example import URL_PATH as EXAMPLE
+from teamroles.content.site import Site
 
 HOME = "home"
 VISITED_MARK = "✓"

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from teamroles.quizbank import Question, Quiz
+from teamroles.content.quizbank import Question, Quiz
 from teamroles.room import RoomService, make_engine, upgrade
 from teamroles.room.service import close_services
 

@@ -17,9 +17,9 @@ import pytest
 from bench.protocol import FRAGMENT_DONE, LoadError, Session
 from bench.scenarios import _stored_answers, database_env
 from bench.server import run_server
+from teamroles.content.site import load_site
 from teamroles.room import open_service
 from teamroles.room.service import close_services
-from teamroles.site import load_site
 
 
 def run(coroutine) -> None:

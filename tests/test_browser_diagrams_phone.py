@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from teamroles.content.site import load_site
 from teamroles.figures.journey import LOOP_LINE
-from teamroles.site import load_site
 from tests import browser
 
 PROJECTOR = {"width": 1920, "height": 1080}

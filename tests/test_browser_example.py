@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from teamroles.example import URL_PATH
-from teamroles.site import load_site
+from teamroles.content.example import URL_PATH
+from teamroles.content.site import load_site
 from tests import browser
 from tests.test_browser_reader import _OVERFLOW_JS
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from teamroles.deck.export import export_html
-from teamroles.site import load_site
+from teamroles.content.site import load_site
+from teamroles.deck_export import export_html
 from tests import browser
 
 SITE = load_site()

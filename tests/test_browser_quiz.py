@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from teamroles import quiz as engine
-from teamroles.quizbank import see_target
-from teamroles.site import load_site
+from teamroles.content.quizbank import see_target
+from teamroles.content.site import load_site
 from tests import browser
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from teamroles import progress
+from teamroles.content.site import load_site
 from teamroles.navigation import HOME, VISITED_MARK, site_pages
-from teamroles.site import load_site
 from tests import browser
 
 SITE = load_site()  # what the test server shows: $TEAMROLES_CONTENT or content/

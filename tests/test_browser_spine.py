@@ -7,9 +7,10 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from teamroles import role_page, ui
+from teamroles.content import role_page
+from teamroles.content.site import load_site
 from teamroles.navigation import HOME, site_pages
-from teamroles.site import load_site
+from teamroles.ui import shell as ui
 from tests import browser
 
 PAGES = site_pages(load_site())  # what the test server shows: $TEAMROLES_CONTENT or content/

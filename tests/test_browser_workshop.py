@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 from sqlalchemy.engine import make_url
 
+from teamroles.content.site import load_site
 from teamroles.room import make_engine, open_service
-from teamroles.site import load_site
 from tests import browser
 
 pytestmark = pytest.mark.browser

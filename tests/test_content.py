@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from teamroles import role_page
-from teamroles.__main__ import main
-from teamroles.content_model import UnknownId
-from teamroles.example import URL_PATH as EXAMPLE_PAGE
-from teamroles.markdown_files import slugify
+from teamroles.cli import main
+from teamroles.content import role_page
+from teamroles.content.example import URL_PATH as EXAMPLE_PAGE
+from teamroles.content.markdown_files import slugify
+from teamroles.content.model import UnknownId
+from teamroles.content.quizbank import home_anchors, see_target
+from teamroles.content.site import EXPECTED_FILES, load_site
 from teamroles.navigation import site_pages
-from teamroles.quizbank import home_anchors, see_target
-from teamroles.site import EXPECTED_FILES, load_site
 from tests.content_variants import NEW_STAGE, as_shipped, grow
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,13 +16,13 @@ import pytest
 import yaml
 from plotly.offline import get_plotlyjs
 
-from teamroles.__main__ import main
-from teamroles.content_model import UnknownId
-from teamroles.deck import KINDS, Deck, parse_slide_param, slide_at
-from teamroles.deck.export import export_html
-from teamroles.deck.slides import choices_question, without_see_also
+from teamroles.cli import main
+from teamroles.content.deck import KINDS, Deck, parse_slide_param, slide_at
+from teamroles.content.deck.slides import choices_question, without_see_also
+from teamroles.content.model import UnknownId
+from teamroles.content.site import load_site
+from teamroles.deck_export import export_html
 from teamroles.navigation import site_pages
-from teamroles.site import load_site
 from tests import content_variants
 from tests.apptest import open_app
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -13,12 +11,12 @@ import plotly.io as pio
 import pytest
 import yaml
 
+from teamroles.content.hidden_debt import spelled
+from teamroles.content.site import load_site
 from teamroles.figures import debt as debt_fig
 from teamroles.figures import journey as journey_fig
 from teamroles.figures import matrix as matrix_fig
 from teamroles.figures import style
-from teamroles.hidden_debt import spelled
-from teamroles.site import load_site
 from tests.content_variants import as_shipped
 
 PAPER_LABELS = {
@@ -686,18 +684,6 @@ def test_a_yaml_syntax_error_names_the_file_and_line(content_copy):
 
 
 # ---------------------------------------------------------------- the package
-
-
-def test_the_figures_package_never_imports_streamlit():
-    """In a fresh interpreter: this test process has Streamlit loaded already."""
-    code = (
-        "import importlib, pkgutil, sys\n"
-        "import teamroles.figures as package\n"
-        "for module in pkgutil.iter_modules(package.__path__):\n"
-        "    importlib.import_module(f'teamroles.figures.{module.name}')\n"
-        "sys.exit('streamlit' in sys.modules)\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])
 
 
 def test_a_finished_figure_sends_the_browser_exactly_what_the_figure_holds(site):

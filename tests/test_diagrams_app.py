@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from teamroles.content.site import load_site
 from teamroles.figures.journey import involvement, loops_out_of
-from teamroles.site import load_site
 from tests.apptest import open_app, open_url
 
 

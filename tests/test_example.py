@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from teamroles import example as ex
-from teamroles.__main__ import main
-from teamroles.site import load_site
+from teamroles.cli import main
+from teamroles.content import example as ex
+from teamroles.content.site import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "content" / "example"

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from teamroles import role_page
-from teamroles.example import URL_PATH as EXAMPLE_PAGE
-from teamroles.markdown_files import slugify
+from teamroles.content import role_page
+from teamroles.content.example import URL_PATH as EXAMPLE_PAGE
+from teamroles.content.markdown_files import slugify
+from teamroles.content.roles import Role
+from teamroles.content.site import load_site
 from teamroles.navigation import SECTION_INVITATIONS, first_page_of_each_section, site_pages
-from teamroles.roles import Role
-from teamroles.site import load_site
 from tests.apptest import open_app, open_url
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,9 +8,10 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from teamroles import present_ui, room_ui
+from teamroles.content.site import load_site
 from teamroles.navigation import FEATURE_PAGES
-from teamroles.site import load_site
+from teamroles.ui import present as present_ui
+from teamroles.ui import room as room_ui
 from tests.apptest import open_app, open_url, record_downloads
 
 SITE = load_site()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from teamroles import progress
+from teamroles.content.site import load_site
 from teamroles.navigation import site_pages
-from teamroles.site import load_site
 
 KNOWN = {spec.url_path for spec in site_pages(load_site())}
 

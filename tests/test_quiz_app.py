@@ -11,12 +11,13 @@ import re
 import pytest
 import yaml
 
-from teamroles import progress_ui, quiz_ui
 from teamroles import quiz as engine
-from teamroles.example import URL_PATH as EXAMPLE_PAGE
-from teamroles.quiz_ui import see_label
-from teamroles.quizbank import HOME_URL_PATH, see_target
-from teamroles.site import load_site
+from teamroles.content.example import URL_PATH as EXAMPLE_PAGE
+from teamroles.content.quizbank import HOME_URL_PATH, see_target
+from teamroles.content.site import load_site
+from teamroles.ui import progress as progress_ui
+from teamroles.ui import quiz as quiz_ui
+from teamroles.ui.quiz import see_label
 from tests.apptest import open_app, record_downloads
 
 QUIZ_PAGE = "app_pages/quiz.py"

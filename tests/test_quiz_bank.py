@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from teamroles.__main__ import main
-from teamroles.example import URL_PATH as EXAMPLE_PAGE
-from teamroles.markdown_files import slugify
-from teamroles.quizbank import HOME_URL_PATH, home_anchors, resolve_see, see_target
-from teamroles.site import load_site
+from teamroles.cli import main
+from teamroles.content.example import URL_PATH as EXAMPLE_PAGE
+from teamroles.content.markdown_files import slugify
+from teamroles.content.quizbank import HOME_URL_PATH, home_anchors, resolve_see, see_target
+from teamroles.content.site import load_site
 from tests.content_variants import as_shipped
 
 
@@ -201,7 +201,7 @@ def test_every_section_a_quiz_links_to_is_drawn_on_its_page(site):
     """A `see: role#section` link lands on a heading the role page really shows,
     `see: example#section` on a heading of the worked example and `see: home#section`
     on one of home.md's sections."""
-    from teamroles import role_page
+    from teamroles.content import role_page
 
     for quiz in site.quizzes:
         for question in quiz.questions:

@@ -11,10 +11,10 @@ import pytest
 import segno
 from PIL import Image
 
-from teamroles.__main__ import main
+from teamroles.cli import main
+from teamroles.content.site import load_site
 from teamroles.room import RoomService, join_url, make_engine, open_service
 from teamroles.room.store import rooms
-from teamroles.site import load_site
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from teamroles import workshop
+from teamroles.content.site import load_site
 from teamroles.figures import room_results
 from teamroles.figures.style import RIGHT_COLOUR, WRONG_COLOUR
 from teamroles.navigation import SECTION_INVITATIONS, SECTIONS, site_pages
-from teamroles.site import load_site
+from teamroles.room import screens as workshop
 from teamroles.textsafe import plain
 
 # ---------------------------------------------------------------- plain text in Markdown

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from teamroles.site import load_site
+from teamroles.content.site import load_site
 
 
 def _edit(path: Path, change) -> None:

@@ -14,10 +14,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import streamlit
 
-from teamroles import room_ui, workshop
+from teamroles.content.site import load_site
 from teamroles.room import NotAccepting, RoomService, open_service
-from teamroles.site import load_site
+from teamroles.room import screens as workshop
 from teamroles.textsafe import plain
+from teamroles.ui import room as room_ui
 from tests.apptest import open_app, open_url, record_downloads
 
 QUIZ = next(quiz for quiz in load_site().quizzes if quiz.id == "what-vs-how")
@@ -444,7 +445,8 @@ def test_a_room_deleted_while_its_pages_are_open_says_so_and_stops_polling(
 def test_when_the_countdown_runs_out_the_buttons_close_and_the_host_is_told(service, monkeypatch):
     from datetime import datetime, timedelta
 
-    from teamroles import join_ui, workshop_ui
+    from teamroles.ui import host as workshop_ui
+    from teamroles.ui import join as join_ui
 
     room = new_room(service, countdown_seconds=20)
     ann = join(room.code, "Ann")
@@ -474,7 +476,7 @@ def test_a_database_that_cannot_be_reached_is_a_message_and_a_retry_not_a_traceb
 ):
     from sqlalchemy.exc import OperationalError
 
-    from teamroles import room_ui
+    from teamroles.ui import room as room_ui
 
     room = new_room(service)
     ann = join(room.code, "Ann")

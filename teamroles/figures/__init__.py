@@ -13,6 +13,6 @@ fill, pattern or words), so colour never carries meaning alone.
 - `matrix`: who owns what, the responsibility matrix.
 - `quiz_results`: the quiz's right and wrong answers per correct answer.
 
-The Streamlit side is `teamroles.diagram_views` (the three diagrams) and
-`teamroles.quiz_ui` (the quiz).
+The Streamlit side is `teamroles.ui.diagrams` (the three diagrams) and
+`teamroles.ui.quiz` (the quiz).
 """

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from teamroles.content.hidden_debt import DebtBox, DebtFigure
+from teamroles.content.roles import RoleIndex
 from teamroles.figures.style import (
     FONT_SIZE,
     ML_CODE_FILL,
@@ -21,8 +23,6 @@ from teamroles.figures.style import (
     role_names,
     the,
 )
-from teamroles.hidden_debt import DebtBox, DebtFigure
-from teamroles.roles import RoleIndex
 
 # The box labels are the first two scatter traces, in this order: the page's style
 # (diagram_views.CHART_CSS) shows the wide set where the chart is wide and the narrow

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from teamroles.content.roles import Role, RoleIndex
+from teamroles.content.workflow import Loop, Stage, Workflow
 from teamroles.figures.style import (
     NEUTRAL,
     SMALL_FONT_SIZE,
@@ -20,8 +22,6 @@ from teamroles.figures.style import (
     the,
     wrap,
 )
-from teamroles.roles import Role, RoleIndex
-from teamroles.workflow import Loop, Stage, Workflow
 
 # One row per stage, loops drawn as arcs on the left.
 _STAGE_ROW_PX = 78

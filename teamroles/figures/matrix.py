@@ -1,7 +1,7 @@
 """Who owns what: activities down, roles across, the marker's shape gives the level.
 
 `matrix_figure` draws it; `matrix_caption` and `matrix_text` say the same in words.
-`LEVELS` (from `teamroles.responsibilities`) is importable from here too.
+`LEVELS` (from `teamroles.content.responsibilities`) is importable from here too.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from teamroles.content.responsibilities import LEVELS, Activity, Responsibilities
+from teamroles.content.roles import RoleIndex
 from teamroles.figures.style import (
     FONT_SIZE,
     NEUTRAL,
@@ -24,8 +26,6 @@ from teamroles.figures.style import (
     the,
     wrap,
 )
-from teamroles.responsibilities import LEVELS, Activity, Responsibilities
-from teamroles.roles import RoleIndex
 
 __all__ = [
     "LEVELS",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from teamroles.roles import Role, RoleIndex
+from teamroles.content.roles import Role, RoleIndex
 
 # Greys that read on both the light and the dark background.
 NEUTRAL = "#8c8c8c"

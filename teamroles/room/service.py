@@ -30,8 +30,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError
 
+from teamroles.content.quizbank import Quiz
 from teamroles.quiz import shuffled
-from teamroles.quizbank import Quiz
 from teamroles.room import scoring
 from teamroles.room.codes import (
     new_code,
@@ -114,7 +114,7 @@ _STATE_COLUMNS = [column for column in rooms.c if column.name != "questions"]
 
 def site_quizzes() -> dict[str, Quiz]:
     """The shipped (or $TEAMROLES_CONTENT) quizzes: content edits are seen within a second."""
-    from teamroles.site import APP_MAX_AGE_SECONDS, load_site
+    from teamroles.content.site import APP_MAX_AGE_SECONDS, load_site
 
     return {quiz.id: quiz for quiz in load_site(max_age=APP_MAX_AGE_SECONDS).quizzes}
 

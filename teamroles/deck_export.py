@@ -8,7 +8,7 @@
 - Speaker notes are in the file only when `notes` is true; then they are hidden until N
   (or the Notes button) shows them over the bottom of the slide, and printed under each
   slide.
-- The charts are the app's own (`teamroles.deck.charts`), interactive (hover), drawn by
+- The charts are the app's own (`teamroles.figures.slides`), interactive (hover), drawn by
   plotly.js, which is embedded once, inline. Nothing is loaded from anywhere: no font,
   image, script or style from the network, and a Content-Security-Policy says so too.
 - Text is escaped; Markdown from the content is rendered by markdown-it-py with raw HTML
@@ -28,13 +28,13 @@ import plotly.io
 from markdown_it import MarkdownIt
 from plotly.offline import get_plotlyjs
 
-from teamroles.deck.charts import slide_figure
-from teamroles.deck.model import Deck, Slide
+from teamroles.content.deck.model import Deck, Slide
 from teamroles.figures import debt as debt_fig
 from teamroles.figures import style
+from teamroles.figures.slides import slide_figure
 
 if TYPE_CHECKING:
-    from teamroles.site import Site
+    from teamroles.content.site import Site
 
 # The size each chart is drawn at before it is scaled to its place on the slide (px).
 NATURAL_WIDTH = {"journey": 620, "debt": 940, "matrix": 720}

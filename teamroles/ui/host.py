@@ -18,11 +18,13 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from teamroles import room_ui, ui, workshop
+from teamroles.content.quizbank import Quiz
 from teamroles.figures import room_results, style
-from teamroles.quizbank import Quiz
 from teamroles.room import NotHost, Person, RoomError, RoomState
+from teamroles.room import screens as workshop
 from teamroles.textsafe import plain
+from teamroles.ui import room as room_ui
+from teamroles.ui import shell as ui
 
 CREATED = "room_created"  # (code, host token, settings summary) right after "Create room"
 CREATE_ERROR = "room_create_error"
@@ -33,7 +35,7 @@ REMOVE_PICK = "room_remove_pick"
 # The projector: no sidebar, no header, wide, large type. Scoped to this page's
 # containers (`st.container(key=...)` gives the class `st-key-<key>`). The width is
 # set here too, not only by `layout="wide"`: after a full rerun in a session that is
-# already wide, the app's own `set_page_config(layout="centered")` (teamroles/ui.py)
+# already wide, the app's own `set_page_config(layout="centered")` (teamroles/ui/shell.py)
 # followed by this page's "wide" leaves the browser centered (Streamlit 1.67's
 # frontend compares each message with a layout it has not applied yet).
 HOST_CSS = """<style>

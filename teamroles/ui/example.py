@@ -1,4 +1,4 @@
-"""Streamlit drawing for the worked example; `teamroles.example` decides what it says.
+"""Streamlit drawing for the worked example; `teamroles.content.example` decides what it says.
 
 One Markdown element per block of text (each element costs a message:
 docs/performance.md): the introduction with its contents, one per stage, one per
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from teamroles import example as ex
-from teamroles import ui
-from teamroles.site import Site
+from teamroles.content import example as ex
+from teamroles.content.site import Site
+from teamroles.ui import shell as ui
 
 DOCUMENT_ICON = ":material/description:"
 

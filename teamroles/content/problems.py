@@ -57,7 +57,7 @@ def display_path(path: Path) -> str:
 
 
 class RoleNames(Protocol):
-    """What the helpers need of `teamroles.roles.RoleIndex`."""
+    """What the helpers need of `teamroles.content.roles.RoleIndex`."""
 
     def find(self, name: str) -> object | None: ...
 

@@ -1,6 +1,6 @@
 """Deck files: `content/decks/<id>.yaml`, a deck's slides in the order a facilitator wants.
 
-The same policy as every other content file (`teamroles/problems.py`): a file that
+The same policy as every other content file (`teamroles/content/problems.py`): a file that
 cannot be read, or whose deck fields are wrong, is left out whole; otherwise a slide
 entry with a problem (an unknown kind, a missing or unused field, a reference to
 content that does not exist) is left out and named, and the rest of the deck is
@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, ValidationError
 
-from teamroles.content_model import ID_PATTERN, ContentModel
-from teamroles.deck.model import KINDS, Deck, Slide
-from teamroles.deck.slides import RESOLVERS, Refused
-from teamroles.problems import (
+from teamroles.content.deck.model import KINDS, Deck, Slide
+from teamroles.content.deck.slides import RESOLVERS, Refused
+from teamroles.content.model import ID_PATTERN, ContentModel
+from teamroles.content.problems import (
     ContentError,
     FirstUse,
     Problem,
@@ -30,7 +30,7 @@ from teamroles.problems import (
 )
 
 if TYPE_CHECKING:
-    from teamroles.site import Site
+    from teamroles.content.site import Site
 
 FOLDER = "decks"
 LEFT_OUT = "this slide is left out"

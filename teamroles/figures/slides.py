@@ -15,8 +15,8 @@ from teamroles.figures import journey as journey_fig
 from teamroles.figures import matrix as matrix_fig
 
 if TYPE_CHECKING:
-    from teamroles.deck.model import Slide
-    from teamroles.site import Site
+    from teamroles.content.deck.model import Slide
+    from teamroles.content.site import Site
 
 NO_STAGE = ""  # the journey with no stage marked (as on the diagram page)
 

@@ -8,7 +8,7 @@
 The format, for authors: docs/presenting.md.
 """
 
-from teamroles.deck.load import load_decks
-from teamroles.deck.model import FIGURES, KINDS, Deck, Slide, parse_slide_param, slide_at
+from teamroles.content.deck.load import load_decks
+from teamroles.content.deck.model import FIGURES, KINDS, Deck, Slide, parse_slide_param, slide_at
 
 __all__ = ["FIGURES", "KINDS", "Deck", "Slide", "load_decks", "parse_slide_param", "slide_at"]

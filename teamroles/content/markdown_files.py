@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pydantic import Field
 
-from teamroles.content_model import ContentModel
-from teamroles.problems import ContentError, Problem, parse_yaml, read_text, validate_file
+from teamroles.content.model import ContentModel
+from teamroles.content.problems import ContentError, Problem, parse_yaml, read_text, validate_file
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.DOTALL | re.MULTILINE)
 

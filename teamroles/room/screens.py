@@ -2,8 +2,8 @@
 
 Which buttons the host sees in each phase, what the countdown says, how a room
 code typed on a phone is read, what the create form turns into, and the sentences
-the host and participant screens show. `teamroles.workshop_ui` (host) and
-`teamroles.join_ui` (participant) draw what these functions decide.
+the host and participant screens show. `teamroles.ui.host` (host) and
+`teamroles.ui.join` (participant) draw what these functions decide.
 """
 
 from __future__ import annotations

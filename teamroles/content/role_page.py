@@ -1,7 +1,7 @@
 """What a role page shows, section by section: defined once, here.
 
 The page (`app_pages/role.py`) draws these sections in this order, and the
-quiz's "read more" links (`teamroles.quizbank`) point at their anchors, so a
+quiz's "read more" links (`teamroles.content.quizbank`) point at their anchors, so a
 link can only name a section the page really draws. No Streamlit here.
 
 Every section but the related roles (page links) is one Markdown text, `text()`:
@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from teamroles.markdown_files import slugify
-from teamroles.roles import Role, RoleIndex
+from teamroles.content.markdown_files import slugify
+from teamroles.content.roles import Role, RoleIndex
 
 _BODY_HEADING = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
 

@@ -23,9 +23,11 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from teamroles import room_ui, ui, workshop
 from teamroles.room import NotParticipant, RoomError, RoomNotFound, RoomState
+from teamroles.room import screens as workshop
 from teamroles.textsafe import plain
+from teamroles.ui import room as room_ui
+from teamroles.ui import shell as ui
 
 CODE_KEY, NICKNAME_KEY = "join_code", "join_nickname"
 JOIN_ERROR = "join_error"

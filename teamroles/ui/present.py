@@ -1,6 +1,6 @@
 """Draws /present: a deck on the projector, its speaker view, the keys and the sync.
 
-The deck itself (which slides, what each holds) is decided in `teamroles.deck`; this
+The deck itself (which slides, what each holds) is decided in `teamroles.content.deck`; this
 module only draws. The slide on screen lives in the session and in the URL
 (`?deck=the-team&slide=7`), so a link opens that slide and a reload keeps it.
 
@@ -21,15 +21,19 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from teamroles import diagram_views, room_ui, ui, workshop, workshop_ui
-from teamroles.deck.charts import slide_figure
-from teamroles.deck.export import export_html
-from teamroles.deck.model import Deck, Slide, parse_slide_param, slide_at
+from teamroles.content.deck.model import Deck, Slide, parse_slide_param, slide_at
+from teamroles.content.site import Site
+from teamroles.deck_export import export_html
 from teamroles.figures import debt as debt_fig
 from teamroles.figures import journey as journey_fig
 from teamroles.figures import style
+from teamroles.figures.slides import slide_figure
 from teamroles.room import RoomError
-from teamroles.site import Site
+from teamroles.room import screens as workshop
+from teamroles.ui import diagrams as diagram_views
+from teamroles.ui import host as workshop_ui
+from teamroles.ui import room as room_ui
+from teamroles.ui import shell as ui
 
 VIEWS = ("projector", "speaker")
 KEYS = "present-keys"  # the key of the keys-and-sync component

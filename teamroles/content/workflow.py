@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pydantic import Field
 
-from teamroles.content_model import ID_PATTERN, ContentModel, by_id
-from teamroles.problems import (
+from teamroles.content.model import ID_PATTERN, ContentModel, by_id
+from teamroles.content.problems import (
     FirstUse,
     Problem,
     duplicate_id,
@@ -16,8 +16,8 @@ from teamroles.problems import (
     unknown_role,
     validate_file,
 )
-from teamroles.responsibilities import Responsibilities
-from teamroles.roles import RoleIndex
+from teamroles.content.responsibilities import Responsibilities
+from teamroles.content.roles import RoleIndex
 
 
 class Stage(ContentModel):

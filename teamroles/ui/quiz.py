@@ -19,12 +19,13 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from teamroles import progress_ui, ui
 from teamroles import quiz as engine
-from teamroles.example import URL_PATH as EXAMPLE_PAGE
+from teamroles.content.example import URL_PATH as EXAMPLE_PAGE
+from teamroles.content.quizbank import Quiz, see_target
 from teamroles.figures import quiz_results, style
 from teamroles.navigation import HOME
-from teamroles.quizbank import Quiz, see_target
+from teamroles.ui import progress as progress_ui
+from teamroles.ui import shell as ui
 
 ATTEMPT = "quiz_attempt"  # the engine's Attempt, or absent before the first start
 RUN = "quiz_run"  # counts starts, so each attempt's widgets get fresh keys

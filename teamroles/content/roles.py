@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from teamroles.content_model import ID_PATTERN, ContentModel, UnknownId
-from teamroles.markdown_files import markdown_fields, slugify
-from teamroles.problems import (
+from teamroles.content.markdown_files import markdown_fields, slugify
+from teamroles.content.model import ID_PATTERN, ContentModel, UnknownId
+from teamroles.content.problems import (
     ContentError,
     FirstUse,
     Problem,

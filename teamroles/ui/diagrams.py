@@ -11,13 +11,13 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from teamroles import ui
+from teamroles.content.roles import Role
+from teamroles.content.site import Site
 from teamroles.figures import debt as debt_fig
 from teamroles.figures import journey as journey_fig
 from teamroles.figures import matrix as matrix_fig
 from teamroles.figures import style
-from teamroles.roles import Role
-from teamroles.site import Site
+from teamroles.ui import shell as ui
 
 PLAY_SECONDS = 2.5
 NO_STAGE = ""  # the journey with no stage selected

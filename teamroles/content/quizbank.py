@@ -20,13 +20,13 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 
-from teamroles import role_page
-from teamroles.content_model import ID_PATTERN, ContentModel, by_id
-from teamroles.example import URL_PATH as EXAMPLE_PAGE
-from teamroles.example import Example
-from teamroles.glossary import Glossary
-from teamroles.markdown_files import TextPage, slugify
-from teamroles.problems import (
+from teamroles.content import role_page
+from teamroles.content.example import URL_PATH as EXAMPLE_PAGE
+from teamroles.content.example import Example
+from teamroles.content.glossary import Glossary
+from teamroles.content.markdown_files import TextPage, slugify
+from teamroles.content.model import ID_PATTERN, ContentModel, by_id
+from teamroles.content.problems import (
     ContentError,
     FirstUse,
     Problem,
@@ -36,8 +36,8 @@ from teamroles.problems import (
     unknown_role,
     validation_problems,
 )
-from teamroles.responsibilities import Responsibilities
-from teamroles.roles import RoleIndex
+from teamroles.content.responsibilities import Responsibilities
+from teamroles.content.roles import RoleIndex
 
 GLOSSARY_PAGE = "glossary"
 # `see: home#where-the-roles-meet`: the home page, whose URL path is empty (it is

@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from teamroles.content_model import ID_PATTERN, ContentModel, by_id
-from teamroles.problems import (
+from teamroles.content.model import ID_PATTERN, ContentModel, by_id
+from teamroles.content.problems import (
     FirstUse,
     Problem,
     duplicate_id,
@@ -23,7 +23,7 @@ from teamroles.problems import (
     unknown_role,
     validate_file,
 )
-from teamroles.roles import RoleIndex
+from teamroles.content.roles import RoleIndex
 
 FILE_NAME = "responsibilities.yaml"
 LEVELS = ("lead", "contributes", "informed")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from teamroles.content_model import ContentModel
-from teamroles.markdown_files import read_markdown, slugify
-from teamroles.problems import FirstUse, Problem, duplicate_id, validate_file
+from teamroles.content.markdown_files import read_markdown, slugify
+from teamroles.content.model import ContentModel
+from teamroles.content.problems import FirstUse, Problem, duplicate_id, validate_file
 
 _TERM_HEADING = re.compile(r"^##[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
 # A definition may end "See also A, B." naming other terms; the page links them.

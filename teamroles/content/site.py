@@ -15,19 +15,19 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from teamroles.content_model import by_id
-from teamroles.deck import Deck, load_decks
-from teamroles.example import Example, load_example
-from teamroles.glossary import Glossary, load_glossary
-from teamroles.hidden_debt import DebtFigure, load_debt_figure
-from teamroles.markdown_files import TextPage, load_text_page
-from teamroles.problems import Problem, display_path
-from teamroles.quizbank import Quiz, load_quizzes
-from teamroles.responsibilities import Responsibilities, load_responsibilities
-from teamroles.roles import RoleIndex, load_roles
-from teamroles.workflow import Workflow, load_workflow
+from teamroles.content.deck import Deck, load_decks
+from teamroles.content.example import Example, load_example
+from teamroles.content.glossary import Glossary, load_glossary
+from teamroles.content.hidden_debt import DebtFigure, load_debt_figure
+from teamroles.content.markdown_files import TextPage, load_text_page
+from teamroles.content.model import by_id
+from teamroles.content.problems import Problem, display_path
+from teamroles.content.quizbank import Quiz, load_quizzes
+from teamroles.content.responsibilities import Responsibilities, load_responsibilities
+from teamroles.content.roles import RoleIndex, load_roles
+from teamroles.content.workflow import Workflow, load_workflow
 
-CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 CONTENT_ENV = "TEAMROLES_CONTENT"
 # The site's fixed files, and what a reader loses when one is missing.
 EXPECTED_FILES = {
@@ -54,7 +54,7 @@ class Site:
     content_dir: Path = CONTENT_DIR
     # Presentation decks from `decks/` (docs/presenting.md), by id; none without the folder.
     decks: list[Deck] = field(default_factory=list)
-    # The worked example from `example/` (teamroles/example.py); None without it.
+    # The worked example from `example/` (teamroles/content/example.py); None without it.
     example: Example | None = None
 
     def deck(self, deck_id: str) -> Deck:

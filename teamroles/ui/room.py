@@ -1,6 +1,6 @@
 """Streamlit pieces both workshop pages share: the one RoomService, links, errors.
 
-`teamroles.workshop` decides; `workshop_ui` (the host) and `join_ui` (a participant)
+`teamroles.room.screens` decides; `workshop_ui` (the host) and `join_ui` (a participant)
 draw; this module opens the service and shows what goes wrong as sentences.
 """
 
@@ -14,9 +14,9 @@ from typing import TypeVar
 import streamlit as st
 from sqlalchemy import exc as sa_exc
 
-from teamroles import workshop
 from teamroles.room import RoomError, RoomService, open_service
 from teamroles.room import links as room_links
+from teamroles.room import screens as workshop
 from teamroles.room import store as room_store
 from teamroles.textsafe import plain
 

@@ -14,19 +14,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from teamroles.content_model import UnknownId, by_id
+from teamroles.content.glossary import Term
+from teamroles.content.markdown_files import slugify
+from teamroles.content.model import UnknownId, by_id
+from teamroles.content.problems import ContentError, display_path, read_yaml_mapping
+from teamroles.content.responsibilities import LEVELS
 from teamroles.figures import debt as debt_fig
 from teamroles.figures import journey as journey_fig
 from teamroles.figures import matrix as matrix_fig
 from teamroles.figures.style import join_words, the
-from teamroles.glossary import Term
-from teamroles.markdown_files import slugify
-from teamroles.problems import ContentError, display_path, read_yaml_mapping
-from teamroles.responsibilities import LEVELS
 
 if TYPE_CHECKING:
-    from teamroles.deck.load import SlideEntry
-    from teamroles.site import Site
+    from teamroles.content.deck.load import SlideEntry
+    from teamroles.content.site import Site
 
 # A role slide lists this many responsibilities; the rest go to the notes.
 ROLE_LIST = 4

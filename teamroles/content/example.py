@@ -16,7 +16,7 @@ such as the share of invoices flagged) and the figures must agree with each othe
 the `activities` of its journey stage, and a role's part, decision or "who decides" must
 agree with the who-owns-what matrix (`Responsibilities.disagreement`).
 
-The loader follows the one policy of `teamroles.problems`: a file that cannot be used is
+The loader follows the one policy of `teamroles.content.problems`: a file that cannot be used is
 left out whole; otherwise the smallest unit that holds a bad reference, a repeated id, an
 unknown figure or a contradiction (a list entry, a stage, a document, a case, a figure) is
 left out and named. No Streamlit here.
@@ -34,9 +34,9 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from teamroles.content_model import ID_PATTERN, ContentModel, by_id
-from teamroles.markdown_files import markdown_fields, slugify
-from teamroles.problems import (
+from teamroles.content.markdown_files import markdown_fields, slugify
+from teamroles.content.model import ID_PATTERN, ContentModel, by_id
+from teamroles.content.problems import (
     ContentError,
     FirstUse,
     Problem,
@@ -46,9 +46,9 @@ from teamroles.problems import (
     unknown_role,
     validate_file,
 )
-from teamroles.responsibilities import Responsibilities
-from teamroles.roles import RoleIndex
-from teamroles.workflow import Workflow
+from teamroles.content.responsibilities import Responsibilities
+from teamroles.content.roles import RoleIndex
+from teamroles.content.workflow import Workflow
 
 FOLDER = "example"
 FILE_NAME = "example.yaml"

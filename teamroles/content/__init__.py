@@ -1,0 +1,1 @@
+"""Content: every file under content/ read, checked and modelled (no Streamlit)."""

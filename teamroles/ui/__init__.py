@@ -1,0 +1,1 @@
+"""The user interface: the only subpackage that imports Streamlit."""

@@ -1,0 +1,57 @@
+"""The layers: Streamlit is imported in one subpackage only, `teamroles/ui/`.
+
+Every other module (content, quiz, room, figures, the CLI, the deck export) is plain
+Python, importable and testable without a running app. This test imports each one in
+a fresh interpreter and fails naming the module that pulls Streamlit in.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "teamroles"
+
+
+def _modules_outside_ui() -> list[str]:
+    modules = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(ROOT).with_suffix("")
+        parts = relative.parts
+        if parts[1] == "ui" or "migrations" in parts:
+            continue
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        modules.append(".".join(parts))
+    return modules
+
+
+def test_no_module_outside_ui_imports_streamlit():
+    modules = _modules_outside_ui()
+    assert "teamroles.room.service" in modules and "teamroles.content.site" in modules
+    code = (
+        "import importlib, sys\n"
+        "bad = []\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "    if 'streamlit' in sys.modules:\n"
+        "        bad.append(name)\n"
+        "        break\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "", f"imports Streamlit outside teamroles/ui: {result.stdout}"
+
+
+def test_the_ui_package_is_where_streamlit_is_imported():
+    users = {
+        path.relative_to(PACKAGE).parts[0]
+        for path in PACKAGE.rglob("*.py")
+        if "import streamlit" in path.read_text(encoding="utf-8")
+        or "from streamlit" in path.read_text(encoding="utf-8")
+    }
+    assert users == {"ui"}, users
