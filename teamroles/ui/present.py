@@ -47,44 +47,74 @@ ROOMS = "present_rooms"  # session: {(deck id, slide number): (room code, host t
 LIVE = "live"
 LIVE_CHECKED = "present_live_checked"
 ROOM_ERROR = "present_room_error"
-CHART_FONT_PX = 20  # chart text on a slide: at least 20 px at 1920x1080
-CHART_HEIGHT_PX = {"journey": 820, "matrix": 800, "debt": 560}  # the slide's chart height
+CHART_FONT_PX = 24  # chart text on a slide: at least 24 px
+# A chart's height: as tall as a 1920x1080 screen leaves it beside or under the words.
+CHART_HEIGHT_PX = {"journey": 930, "matrix": 930, "debt": 760}
 QUESTIONS = ("question", "live")  # slides whose body is a statement for the room
+# How a slide uses the frame (the key of its inner container, `st-key-slide-<layout>`):
+# the title slide centred; words alone across the whole width, in larger type; words
+# beside a chart; the debt figure across the width with its words beside it.
+LAYOUTS = ("cover", "text", "chart", "debt")
 
 # The projected screen: no menu, no header, the whole width; type that reads from the
-# back of a room. Scoped to the slide's container (`st-key-slide`).
+# back of a room. Sizes are in `--u`, a hundredth of the 16:9 frame's width (19.2 px at
+# 1920x1080, 12.8 px at 1280x720), as reveal.js scales a slide to its window; scoped to
+# the slide's container (`st-key-slide`).
 PRESENT_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], [data-testid="stHeader"] { display: none !important; }
 [data-testid="stMainBlockContainer"] {
-  max-width: none !important; padding: 1.25rem 3.5rem 1rem 3.5rem !important;
+  max-width: none !important; padding: 1rem 3.5rem 0.75rem 3.5rem !important;
 }
-.st-key-slide { min-height: calc(100vh - 7.5rem); justify-content: center; }
+.st-key-slide {
+  --u: min(1vw, calc((100vh - 5rem) * 16 / 900));
+  min-height: calc(100vh - 6.5rem); justify-content: center;
+}
 .st-key-slide [data-testid="stMarkdownContainer"] :is(p, li, td, th) {
-  font-size: 2.1rem !important; line-height: 1.35;
+  font-size: calc(var(--u) * 1.9) !important; line-height: 1.3;
 }
-.st-key-slide [data-testid="stMarkdownContainer"] { max-width: 75rem; }
-.st-key-slide h1 { font-size: 3.6rem !important; line-height: 1.1; padding: 0 0 0.75rem 0; }
+.st-key-slide [data-testid="stMarkdownContainer"] li { margin-bottom: 0.3em; }
+.st-key-slide h1 {
+  font-size: calc(var(--u) * 3.6) !important; line-height: 1.1; padding: 0 0 0.4em 0;
+}
+.st-key-slide h3 { font-size: calc(var(--u) * 2.6) !important; }
 .st-key-slide-label [data-testid="stMarkdownContainer"] p {
-  font-size: 1.6rem !important; text-transform: uppercase; letter-spacing: 0.08em;
-  opacity: 0.85; margin: 0;
+  font-size: calc(var(--u) * 1.25) !important; text-transform: uppercase;
+  letter-spacing: 0.08em; opacity: 0.85; margin: 0;
 }
 .st-key-slide-statement [data-testid="stMarkdownContainer"] p {
-  font-size: 3rem !important; font-weight: 600; line-height: 1.2;
+  font-size: calc(var(--u) * 3.1) !important; font-weight: 600; line-height: 1.2;
 }
+/* Words alone: the whole frame, larger type. */
+.st-key-slide-text h1 { font-size: calc(var(--u) * 4) !important; }
+.st-key-slide-text [data-testid="stMarkdownContainer"] :is(p, li) {
+  font-size: calc(var(--u) * 2.25) !important;
+}
+.st-key-slide-text .st-key-slide-statement [data-testid="stMarkdownContainer"] p {
+  font-size: calc(var(--u) * 3.4) !important;
+}
+/* What vs How: the two definitions side by side. */
+.st-key-slide-body-what-vs-how [data-testid="stMarkdownContainer"] {
+  display: grid; grid-template-columns: 1fr 1fr; grid-auto-flow: column;
+  grid-template-rows: auto 1fr; column-gap: calc(var(--u) * 4);
+}
+/* The title slide: large type, centred. */
+.st-key-slide-cover { text-align: center; align-items: center; }
+.st-key-slide-cover h1 {
+  font-size: calc(var(--u) * 7.5) !important; line-height: 1.05; padding-bottom: 0.25em;
+}
+.st-key-slide-cover [data-testid="stMarkdownContainer"] p {
+  font-size: calc(var(--u) * 3.2) !important; opacity: 0.85;
+}
+.st-key-slide-cover [data-testid="stMarkdownContainer"] { text-align: center; }
 .st-key-slide-bar button { min-height: 2.75rem; }
 .st-key-slide-bar [data-testid="stMarkdownContainer"] p { font-size: 1.25rem !important; }
 .st-key-slide-count [data-testid="stMarkdownContainer"] p {
   font-size: 1.4rem !important; font-variant-numeric: tabular-nums;
 }
 [data-testid="stElementContainer"]:has(> [data-testid="stBidiComponent"]) { display: none; }
-@media (max-height: 800px) {
-  .st-key-slide [data-testid="stMarkdownContainer"] :is(p, li, td, th) {
-    font-size: 1.6rem !important;
-  }
-  .st-key-slide h1 { font-size: 2.6rem !important; }
-}
 </style>"""
+
 
 _KEYS_JS = """
 export default function (component) {
@@ -272,47 +302,73 @@ def _deck(deck_id: str, view: str) -> None:
     )
 
 
+def layout_of(slide: Slide) -> str:
+    """How the slide uses the frame: one of LAYOUTS."""
+    if slide.kind == "title":
+        return "cover"
+    if slide.figure == "debt":
+        return "debt"
+    return "chart" if slide.figure else "text"
+
+
 def draw_slide(site: Site, deck: Deck, slide: Slide, compact: bool = False) -> None:
     """One slide: its label, title, body, and its chart or live room.
 
-    A slide with a chart puts its words on the left and the chart, as tall as the
-    screen allows, on the right; the debt figure is wide, so its words go beside it."""
-    chart_slide = not compact and slide.figure and slide.figure != "debt"
-    if chart_slide:
-        words, chart = st.columns([2, 3], gap="large")
-    else:
-        words = chart = st.container()
-    with words:
-        if slide.label:
-            with st.container(key="slide-label" if not compact else None):
-                st.markdown(slide.label)
-        st.markdown(f"# {slide.title}" if not compact else f"### {slide.title}")
-        running = slide.is_live and _live_room(deck.id, slide) is not None
-        # The debt slide says its words beside the figure; a running room shows the question.
-        elsewhere = not compact and (slide.figure == "debt" or running)
-        if slide.body and not elsewhere:
-            with st.container(key="slide-statement" if slide.kind in QUESTIONS else None):
-                st.markdown(slide.body)
+    On the projector (not `compact`), the slide's layout (`layout_of`) decides how it
+    uses the frame: a chart slide puts its words on the left and the chart, as tall as
+    the screen allows, on the right; the debt figure is wide, so its words go beside it;
+    words alone take the whole width; the title slide is centred."""
     if compact:
-        if running:
+        _words(deck, slide, compact=True)
+        if slide.is_live and _live_room(deck.id, slide) is not None:
             _live_note(deck.id, slide)
         return
-    if slide.is_live:
-        _live(site, deck, slide)
-    elif slide.figure == "debt" and site.debt_figure is not None:
-        _debt_slide(site, slide)
-    elif slide.figure == "journey" and not slide.stage_id and site.workflow is not None:
-        _journey_slide(site, slide, words, chart)
-    elif slide.figure:
-        figure = _slide_chart(site.version, site, deck.id, slide.number)
-        if figure is not None:
-            with chart:
-                _figure(figure, f"slide-chart-{slide.number}", slide.alt)
+    layout = layout_of(slide)
+    with st.container(key=f"slide-{layout}"):
+        if layout == "chart":
+            words, chart = st.columns(2, gap="large")
+        else:
+            words = chart = st.container()
+        with words:
+            _words(deck, slide, compact=False)
+        if slide.is_live:
+            _live(site, deck, slide)
+        elif slide.figure == "debt" and site.debt_figure is not None:
+            _debt_slide(site, slide)
+        elif slide.figure == "journey" and not slide.stage_id and site.workflow is not None:
+            _journey_slide(site, slide, words, chart)
+        elif slide.figure:
+            figure = _slide_chart(site.version, site, deck.id, slide.number)
+            if figure is not None:
+                with chart:
+                    _figure(figure, f"slide-chart-{slide.number}", slide.alt)
+
+
+def _words(deck: Deck, slide: Slide, compact: bool) -> None:
+    """The slide's label, title and body (the debt slide says its words beside the figure;
+    a running room shows the question itself)."""
+    if slide.label:
+        with st.container(key="slide-label" if not compact else None):
+            st.markdown(slide.label)
+    st.markdown(f"# {slide.title}" if not compact else f"### {slide.title}")
+    running = slide.is_live and _live_room(deck.id, slide) is not None
+    elsewhere = not compact and (slide.figure == "debt" or running)
+    if not slide.body or elsewhere:
+        return
+    key = None
+    if not compact and slide.kind in QUESTIONS:
+        key = "slide-statement"
+    elif not compact and slide.kind == "what-vs-how":
+        key = "slide-body-what-vs-how"
+    with st.container(key=key):
+        st.markdown(slide.body)
 
 
 def _figure(figure, key: str, alt: str, on_select=None) -> None:
+    """A chart in its box (`slide-chart-box`), at its slide height (CHART_HEIGHT_PX)."""
     clicks = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
-    st.plotly_chart(figure, key=key, config=style.CHART_CONFIG, alt=alt, **clicks)
+    with st.container(key="slide-chart-box"):
+        st.plotly_chart(figure, key=key, config=style.CHART_CONFIG, alt=alt, **clicks)
 
 
 def slide_sized(figure, height: int | None = None):

@@ -10,12 +10,13 @@ kept. A deck with no valid slide left is left out too.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import Field, ValidationError
 
-from teamroles.content.deck.model import KINDS, Deck, Slide
+from teamroles.content.deck.model import KIND_MINUTES, KINDS, LIVE_NOT_IN_LAST, Deck, Slide, clock
 from teamroles.content.deck.slides import RESOLVERS, Refused
 from teamroles.content.model import ID_PATTERN, ContentModel
 from teamroles.content.problems import (
@@ -44,9 +45,15 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "markdown": ("title", "text"),
     "live": ("ref",),
 }
-OPTIONAL: dict[str, tuple[str, ...]] = {"title": ("text",), "live": ("question",)}
-COMMON = ("title", "notes")
-FIELD_NAMES = ("kind", "ref", "question", "title", "text", "notes")
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "title": ("text",),
+    "role": ("text",),
+    "live": ("question",),
+}
+COMMON = ("title", "notes", "minutes")
+FIELD_NAMES = ("kind", "ref", "question", "title", "text", "notes", "minutes")
+# "about 30 minutes", "a 30-minute talk", "45 min": a duration a deck's words claim.
+CLAIMED_MINUTES = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)[\s-]*min(?:ute)?s?\b", re.IGNORECASE)
 
 
 class DeckFile(ContentModel):
@@ -68,6 +75,7 @@ class SlideEntry(ContentModel):
     title: str | None = Field(default=None, min_length=1)
     text: str | None = Field(default=None, min_length=1)
     notes: str | None = Field(default=None, min_length=1)
+    minutes: float | None = Field(default=None, gt=0, le=60)
 
 
 def fields_of(kind: str) -> tuple[str, ...]:
@@ -128,6 +136,8 @@ def parse_deck(path: Path, shown: str, site: Site) -> tuple[Deck | None, list[Pr
         problems += found
         if fields is not None:
             slides.append(Slide(number=len(slides) + 1, entry=i, **fields))
+    slides, late = _live_too_late(shown, slides)
+    problems += late
     if not slides:
         problems.append(Problem(shown, "slides", "no valid slide left: the deck is hidden"))
         return None, problems
@@ -139,7 +149,62 @@ def parse_deck(path: Path, shown: str, site: Site) -> tuple[Deck | None, list[Pr
         slides=tuple(slides),
         source=shown,
     )
+    if problems:
+        # A slide left out shortens the talk: its own problem says why, and the duration
+        # the words claim is checked again once every slide is back.
+        return deck, problems
+    wrong = claim_problem(deck, "summary")
+    if wrong is not None:
+        return None, [*problems, Problem(shown, "summary", f"{wrong}; this deck is left out")]
+    wrong = claim_problem(deck, "description")
+    if wrong is not None:
+        problems.append(Problem(shown, "description", f"{wrong}; the description is left out"))
+        deck = replace(deck, description=None)
+        if deck.slides[0].kind == "title" and deck.slides[0].notes == deck_file.description:
+            first = replace(deck.slides[0], notes=deck.summary)
+            deck = replace(deck, slides=(first, *deck.slides[1:]))
     return deck, problems
+
+
+def _live_too_late(path: str, slides: list[Slide]) -> tuple[list[Slide], list[Problem]]:
+    """The slides without a live question among the last LIVE_NOT_IN_LAST (the room needs
+    time to answer and talk it over), renumbered, and a Problem for each one left out."""
+    problems = []
+    while True:
+        late = [s for s in slides[-LIVE_NOT_IN_LAST:] if s.is_live]
+        if not late:
+            break
+        slide = late[-1]
+        message = (
+            f"a live question needs time for the room to answer and talk it over, so it "
+            f"cannot be one of the deck's last {LIVE_NOT_IN_LAST} slides (this is slide "
+            f"{slides.index(slide) + 1} of {len(slides)}); move it earlier; {LEFT_OUT}"
+        )
+        problems.append(Problem(path, f"slides[{slide.entry}].kind", message))
+        slides = [s for s in slides if s is not slide]
+    renumbered = [replace(s, number=i) for i, s in enumerate(slides, start=1)]
+    return renumbered, problems[::-1]
+
+
+def claimed_minutes(text: str | None) -> list[float]:
+    """Every duration a text claims, in minutes ("about 30 minutes" -> [30.0])."""
+    return [float(found) for found in CLAIMED_MINUTES.findall(text or "")]
+
+
+def claim_holds(claimed: float, minutes: float) -> bool:
+    """A claimed duration holds when it is within a tenth (or a minute) of the slides' sum."""
+    return abs(claimed - minutes) <= max(1.0, 0.1 * minutes)
+
+
+def claim_problem(deck: Deck, field: str) -> str | None:
+    """What is wrong with the duration the deck's `field` claims (None: nothing)."""
+    for claimed in claimed_minutes(getattr(deck, field)):
+        if not claim_holds(claimed, deck.minutes):
+            return (
+                f"says {claimed:g} minutes, but its slides add up to {clock(deck.minutes)} "
+                "(each slide's `minutes`, else its kind's usual time: docs/presenting.md)"
+            )
+    return None
 
 
 def _slide_fields(
@@ -186,6 +251,7 @@ def _slide_fields(
         if exc.role_name is not None:
             return None, [unknown_role(path, field, exc.role_name, site.roles, "this slide")]
         return None, [Problem(path, field, f"{exc.message}; {LEFT_OUT}")]
+    fields["minutes"] = entry.minutes if entry.minutes is not None else KIND_MINUTES[entry.kind]
     if entry.title:
         fields["title"] = entry.title
     if entry.notes:

@@ -25,6 +25,23 @@ KINDS = (
 )
 # The figure a slide draws (None: text only).
 FIGURES = ("journey", "debt", "matrix")
+# How long a slide of each kind takes to present, in minutes, when its entry gives no
+# `minutes` of its own: a deck's duration is the sum over its slides (docs/presenting.md).
+KIND_MINUTES: dict[str, float] = {
+    "title": 0.5,
+    "role": 1.5,
+    "what-vs-how": 2,
+    "journey": 2,
+    "stage": 1,
+    "debt": 2,
+    "matrix": 2,
+    "question": 2,
+    "term": 1,
+    "markdown": 1.5,
+    "live": 3,
+}
+# A live question needs time to answer and to talk about: never in a deck's last slides.
+LIVE_NOT_IN_LAST = 3
 
 
 @dataclass(frozen=True)
@@ -42,6 +59,7 @@ class Slide:
     - `quiz_id`, `question_id`, `choices`, `answer`: for `question` and `live` slides.
     - `term`: the glossary term's name on a `term` slide.
     - `entry`: the slide's index in the file's `slides:` list (problems name `slides[entry]`).
+    - `minutes`: how long it takes to present (the entry's `minutes`, else KIND_MINUTES).
     """
 
     number: int
@@ -61,6 +79,7 @@ class Slide:
     answer: str | None = None
     term: str | None = None
     entry: int = 0
+    minutes: float = 0
 
     @property
     def is_live(self) -> bool:
@@ -85,6 +104,21 @@ class Deck:
     def slide(self, number: object) -> Slide:
         """The slide at `number`, clamped: see `slide_at`."""
         return slide_at(self, number)
+
+    @property
+    def minutes(self) -> float:
+        """How long the deck takes: the sum of its slides' minutes."""
+        return sum(slide.minutes for slide in self.slides)
+
+    def minutes_by_end_of(self, number: int) -> float:
+        """The planned time when slide `number` ends: the minutes of it and those before."""
+        return sum(slide.minutes for slide in self.slides[:number])
+
+
+def clock(minutes: float) -> str:
+    """Minutes as a clock reads them: 12.5 -> '12:30'."""
+    seconds = round(minutes * 60)
+    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 _SLIDE_PARAM = re.compile(r"#?\s*([+-]?[0-9]{1,12})")

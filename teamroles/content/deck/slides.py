@@ -22,7 +22,7 @@ from teamroles.content.responsibilities import LEVELS
 from teamroles.figures import debt as debt_fig
 from teamroles.figures import journey as journey_fig
 from teamroles.figures import matrix as matrix_fig
-from teamroles.figures.style import join_words, the
+from teamroles.figures.style import join_words
 
 if TYPE_CHECKING:
     from teamroles.content.deck.load import SlideEntry
@@ -109,8 +109,11 @@ def role_slide(entry: SlideEntry, site: Site) -> dict:
     body = [role.summary]
     if role.key_question:
         body.append(f"**Key question:** {role.key_question}")
-    shown = role.responsibilities[:ROLE_LIST]
-    if shown:
+    # The deck's own words for this role replace the first responsibilities on the slide.
+    shown = [] if entry.text else role.responsibilities[:ROLE_LIST]
+    if entry.text:
+        body.append(entry.text)
+    elif shown:
         body.append("\n".join(f"- {item}" for item in shown))
     notes = []
     if role.key_question:
@@ -118,9 +121,10 @@ def role_slide(entry: SlideEntry, site: Site) -> dict:
     if role.misunderstandings:
         notes.append("Common misunderstandings:")
         notes.append("\n".join(f"- *{item.myth}* {item.fact}" for item in role.misunderstandings))
-    rest = role.responsibilities[ROLE_LIST:]
+    rest = role.responsibilities[len(shown) :]
     if rest:
-        notes.append("Also on this role's list: " + "; ".join(_lower_first(r) for r in rest) + ".")
+        heading = "Also on this role's list" if shown else "On this role's list"
+        notes.append(f"{heading}: " + "; ".join(_lower_first(r) for r in rest) + ".")
     if role.hands_to:
         handoffs = [
             f"to {_role_title(site, handoff.role)}: {_lower_first(handoff.what)}"
@@ -128,7 +132,7 @@ def role_slide(entry: SlideEntry, site: Site) -> dict:
         ]
         notes.append(f"Hands on {'; '.join(handoffs)}.")
     return {
-        "title": role.title,
+        "title": as_label(role),
         "label": "Role",
         "body": "\n\n".join(body),
         "notes": "\n\n".join(notes),
@@ -193,12 +197,12 @@ def stage_slide(entry: SlideEntry, site: Site) -> dict:
     number = ids.index(stage.id) + 1
     lead = site.roles.find(stage.lead)
     helpers = [site.roles.find(name) for name in stage.contributors]
-    with_whom = join_words([role.title for role in helpers if role]) or "nobody else"
+    with_whom = join_words([as_label(role) for role in helpers if role]) or "nobody else"
     body = "\n".join(
         [
             stage.summary,
             "",
-            f"- **Leads:** {lead.title if lead else stage.lead}",
+            f"- **Leads:** {as_label(lead) if lead else stage.lead}",
             f"- **With:** {with_whom}",
             f"- **Hands on:** {stage.artifact}",
         ]
@@ -351,7 +355,7 @@ def _question(
         notes.append("Let the room argue for each choice before you give the answer.")
     notes.append(f"**Answer: {question.answer}.** {question.explanation}")
     if role is not None:
-        notes.append(f"This is {the(role)}'s work.")
+        notes.append(f"This is {in_sentence(role)}'s work.")
     return {
         "title": choices_question(choices),
         "label": f"{'Live question' if live else 'Discuss'} · {quiz.title}",
@@ -396,12 +400,34 @@ def _home_section(site: Site, heading: str) -> str:
 
 def _role_lines(site: Site) -> str:
     """Each role in one line, for when the home page has no What vs How section."""
-    return "\n".join(f"- **{role.title}:** {role.summary}" for role in site.roles)
+    return "\n".join(f"- **{as_label(role)}:** {role.summary}" for role in site.roles)
 
 
 def _role_title(site: Site, name: str) -> str:
     role = site.roles.find(name)
-    return the(role) if role else name
+    return in_sentence(role) if role else name
+
+
+def role_name(role) -> str:
+    """A role's name as running text writes it: 'product manager', 'Dev team', 'QA'.
+
+    A role is a common noun: each word of its title is lower-cased, except an acronym
+    ('QA') and a word that is one of the role's own short names ('Dev'), which keep
+    their capitals."""
+    kept = set(role.aliases)
+    return " ".join(w if w.isupper() or w in kept else w.lower() for w in role.title.split())
+
+
+def in_sentence(role) -> str:
+    """'the product manager', 'the Dev team', but 'QA': an acronym takes no article."""
+    name = role_name(role)
+    return name if name.isupper() else f"the {name}"
+
+
+def as_label(role) -> str:
+    """A role's name on its own, as in a list: 'Product manager', 'Dev team', 'QA'."""
+    name = role_name(role)
+    return name[:1].upper() + name[1:]
 
 
 def _lower_first(text: str) -> str:
