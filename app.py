@@ -1,8 +1,16 @@
 """The Team: an interactive explainer of who does what on an ML product team.
 
-Run with `streamlit run app.py`. The pages come from `content/`; see docs/.
+Run with `streamlit run app.py`: Streamlit finds `app` below and serves the app's own
+routes (teamroles/web/) beside its own; every page runs `menu.py`, the navigation.
 """
 
-from teamroles.ui.shell import run_app
+import streamlit as st
 
-run_app()
+from teamroles.web import server
+
+app = st.App(
+    "menu.py",
+    routes=server.routes(),
+    middleware=server.middleware(),
+    lifespan=server.lifespan,
+)

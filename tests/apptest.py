@@ -24,10 +24,10 @@ STREAMLIT_CHANGED = (
 
 
 def open_app(monkeypatch=None, content_dir: Path | None = None) -> AppTest:
-    """Run app.py once (on `content_dir` if given) and return the AppTest."""
+    """Run menu.py (every page's script) once, on `content_dir` if given; return the AppTest."""
     if content_dir is not None:
         monkeypatch.setenv("TEAMROLES_CONTENT", str(content_dir))
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    return AppTest.from_file(str(ROOT / "menu.py"), default_timeout=30).run()
 
 
 def registered_urls(at: AppTest) -> dict[str, str]:
