@@ -155,12 +155,19 @@ class Cluster:
     def proxied(self) -> browser.Server:
         """The server nginx sends this machine's browsers to (ip_hash: every request from
         127.0.0.1 goes to the same one), read from the access log after a request."""
-        with urllib.request.urlopen(f"{self.proxy_url}/_stcore/health", timeout=10) as response:
+        probe = uuid.uuid4().hex
+        health = f"{self.proxy_url}/_stcore/health?probe={probe}"
+        with urllib.request.urlopen(health, timeout=10) as response:
             response.read()
-        line = self.access_log.read_text(encoding="utf-8").splitlines()[-1]
-        address = line.rsplit("upstream=", 1)[1].strip()
-        port = int(address.rsplit(":", 1)[1])
-        return next(server for server in self.servers if urlsplit(server.url).port == port)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # nginx logs a request once it has answered it
+            lines = self.access_log.read_text(encoding="utf-8").splitlines()
+            line = next((line for line in lines if probe in line), None)
+            if line is not None:
+                port = int(line.rsplit("upstream=", 1)[1].strip().rsplit(":", 1)[1])
+                return next(server for server in self.servers if urlsplit(server.url).port == port)
+            time.sleep(0.05)
+        raise TimeoutError(f"nginx logged no request with probe={probe}")
 
     def other_than(self, server: browser.Server) -> browser.Server:
         return next(other for other in self.servers if other is not server)
