@@ -36,9 +36,10 @@ async def _streamlit(scope, receive, send):
     await send({"type": "http.response.body", "body": b"from streamlit"})
 
 
-def get(app, path: str, accept: str | None = BROWSER, method: str = "GET"):
+def get(app, path: str, accept: str | None = BROWSER, method: str = "GET", extra=()):
     """One request through the ASGI app: (status, headers, body)."""
     headers = [(b"accept-encoding", accept.encode())] if accept is not None else []
+    headers += list(extra)
     scope = {
         "type": "http",
         "method": method,
@@ -151,3 +152,14 @@ def test_the_join_page_draws_no_progress_store_other_pages_do():
     assert not at.sidebar.get("bidi_component")
     open_url(at, "quiz")
     assert at.sidebar.get("bidi_component")
+
+
+def test_a_revalidation_or_a_range_is_answered_from_the_compressed_copy(source, tmp_path):
+    app = CompressedStatic(_streamlit, source=source, cache_dir=tmp_path / "cache")
+    _, headers, body = get(app, f"/static/{SCRIPT}")
+    head = get(app, f"/static/{SCRIPT}", method="HEAD")
+    assert head[0] == 200 and head[2] == b"" and head[1]["content-length"] == str(len(body))
+    again = get(app, f"/static/{SCRIPT}", extra=[(b"if-none-match", headers["etag"].encode())])
+    assert again[0] == 304 and again[2] == b""
+    part = get(app, f"/static/{SCRIPT}", extra=[(b"range", b"bytes=0-9")])
+    assert part[0] == 206 and part[2] == body[:10]

@@ -11,8 +11,9 @@ first request for a file under `/static/` copies that file into a cache folder a
 writes its compressed forms beside it (`.br`, `.gz`: servestatic's `Compressor`),
 once, in a worker thread, while other requests for the same file wait for it. From
 then on servestatic serves the smallest form the browser accepts (`Accept-Encoding`,
-with `Vary: Accept-Encoding`, ETag and `Range`), straight from the folder: nothing is
-compressed per request. The folder outlives the process (it is keyed by Streamlit's
+with `Vary: Accept-Encoding`, ETag and `Range`); the bytes of each form are read from
+the folder once and kept in memory (a few MB for every page's files): nothing is
+compressed, or even opened, per request. The folder outlives the process (it is keyed by Streamlit's
 version), so a restart compresses nothing again. Everything else, and a request that
 accepts no compression, goes on to Streamlit unchanged.
 
@@ -127,6 +128,7 @@ class CompressedStatic:
         )
         self._locks: dict[str, asyncio.Lock] = {}
         self._failed: set[str] = set()  # files that could not be copied: Streamlit sends them
+        self._bytes: dict[str, bytes] = {}  # each form's bytes, once read
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         relative = self._candidate(scope)
@@ -144,10 +146,36 @@ class CompressedStatic:
                         self._failed.add(relative)
                     else:
                         self.server.add_file_to_dictionary(url, str(path))
-        if url not in self.server.files:
+        static_file = self.server.files.get(url)
+        if static_file is None:
             await self.app(scope, receive, send)
             return
-        await self.server(scope, receive, send)
+        if _header(scope, b"range"):
+            await self.server(scope, receive, send)  # servestatic streams the slice
+            return
+        # servestatic chooses the form and the headers (Accept-Encoding, ETag, 304);
+        # the bytes come from memory, read once per form: no file opened per request.
+        request = {
+            "HTTP_" + key.decode("latin-1").upper().replace("-", "_"): value.decode("latin-1")
+            for key, value in scope["headers"]
+        }
+        response = await static_file.aget_response(scope["method"], request, pathsend=True)
+        body = b""
+        if response.path is not None:
+            body = self._bytes.get(response.path)
+            if body is None:
+                body = self._bytes[response.path] = await asyncio.to_thread(
+                    Path(response.path).read_bytes
+                )
+        headers = [
+            (key.lower().encode("latin-1"), value.encode("latin-1"))
+            for key, value in response.headers
+            if value is not None
+        ]
+        await send(
+            {"type": "http.response.start", "status": int(response.status), "headers": headers}
+        )
+        await send({"type": "http.response.body", "body": body})
 
     def _candidate(self, scope: dict) -> str | None:
         """The file under Streamlit's `static/` this request asks for, when it is one
