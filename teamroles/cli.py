@@ -101,7 +101,7 @@ def room(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from teamroles.room import RoomError, open_service
-    from teamroles.room.service import close_services
+    from teamroles.room.engines import close_services
 
     try:
         service = open_service(args.database)

@@ -30,7 +30,7 @@ from teamroles.room import (
     UnknownQuiz,
 )
 from teamroles.room.codes import CODE_ALPHABET
-from teamroles.room.service import CSV_COLUMNS
+from teamroles.room.reports import CSV_COLUMNS
 from teamroles.room.store import answers, participants, rooms
 from tests.room_fixtures import DEMO, QUIZZES
 
@@ -606,7 +606,9 @@ def test_a_read_that_started_before_a_host_action_does_not_refill_the_cache(
 ):
     """Bug 4: the state read before `start` must not be cached after `start` cleared it."""
     room = _room(room_service)
-    original = RoomService._state
+    from teamroles.room import service as service_module
+
+    original = service_module.room_state
     armed = [True]
 
     def slow_read(row):
@@ -616,7 +618,7 @@ def test_a_read_that_started_before_a_host_action_does_not_refill_the_cache(
             room_service.start(room.code, room.host_token)
         return state
 
-    monkeypatch.setattr(RoomService, "_state", staticmethod(slow_read))
+    monkeypatch.setattr(service_module, "room_state", slow_read)
     assert room_service.state(room.code, max_age=60).phase == "lobby"  # what it read
     assert room_service.state(room.code, max_age=60).phase == "question"  # not the stale one
 
