@@ -167,7 +167,7 @@ def room_delete(service, args) -> int:
 
 
 def room_purge(service, args) -> int:
-    from teamroles.room.store import retention_days
+    from teamroles.room.values import retention_days
 
     days = retention_days() if args.days is None else args.days
     count = service.purge(days)

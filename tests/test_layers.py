@@ -7,6 +7,7 @@ a fresh interpreter and fails naming the module that pulls Streamlit in.
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -55,3 +56,26 @@ def test_the_ui_package_is_where_streamlit_is_imported():
         or "from streamlit" in path.read_text(encoding="utf-8")
     }
     assert users == {"ui"}, users
+
+
+# The room's modules that talk to the database (or pull SQLAlchemy in).
+DATABASE_MODULES = {"cache", "engines", "reports", "rows", "service", "store"}
+
+
+def test_the_screens_logic_imports_nothing_that_reads_the_database():
+    """`room/screens.py` decides what the workshop pages draw, "no database here"."""
+    tree = ast.parse((PACKAGE / "room" / "screens.py").read_text(encoding="utf-8"))
+    imported = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    database = {
+        name
+        for name in imported
+        if name.split(".")[0] == "sqlalchemy"
+        or (name.startswith("teamroles.room.") and name.split(".")[2] in DATABASE_MODULES)
+    }
+    assert not database, database

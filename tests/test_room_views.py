@@ -109,11 +109,11 @@ def test_a_join_link_to_localhost_is_flagged(url, local):
 
 
 def test_the_pages_say_the_retention_the_store_applies(monkeypatch):
-    from teamroles.room import store
+    from teamroles.room import values
 
     for value, days in (("", 30), ("7", 7), ("0", 0), ("soon", 30), ("-3", 0)):
-        monkeypatch.setenv(store.RETENTION_ENV, value)
-        assert store.retention_days() == days, value
+        monkeypatch.setenv(values.RETENTION_ENV, value)
+        assert values.retention_days() == days, value
         assert workshop.retention_notice() == workshop.retention_sentence(days), value
     assert "kept for 30 days" in workshop.retention_sentence(30)
     assert "kept for 1 day " in workshop.retention_sentence(1)

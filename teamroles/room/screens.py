@@ -16,8 +16,7 @@ from datetime import datetime
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from teamroles.room.service import DEFAULT_MAX_PARTICIPANTS
-from teamroles.room.store import retention_days
+from teamroles.room.values import DEFAULT_MAX_PARTICIPANTS, retention_days
 from teamroles.textsafe import plain
 
 # How often the host's view asks the database for news, in seconds: one session, so

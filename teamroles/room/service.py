@@ -67,10 +67,10 @@ from teamroles.room.store import (
     answers,
     database_now,
     participants,
-    retention_days,
     rooms,
 )
 from teamroles.room.values import (
+    DEFAULT_MAX_PARTICIPANTS,
     ConceptSummary,
     CreatedRoom,
     Joined,
@@ -80,9 +80,9 @@ from teamroles.room.values import (
     RoomQuestion,
     RoomState,
     Standing,
+    retention_days,
 )
 
-DEFAULT_MAX_PARTICIPANTS = 500
 # An answer sent in the last moment of a countdown reaches the server a little
 # late; it still counts if it arrives within this grace after the deadline.
 DEADLINE_GRACE_SECONDS = 1.0
