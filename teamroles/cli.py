@@ -196,9 +196,9 @@ def _room_parsers(commands) -> None:
     base = argparse.ArgumentParser(add_help=False)
     base.add_argument(
         "--base-url",
-        default="http://localhost:8501",
         metavar="URL",
-        help="the app's address for the links (default: http://localhost:8501)",
+        help="the app's address for the links (default: the app as `streamlit run app.py` "
+        "serves it on this computer)",
     )
 
     create = actions.add_parser("create", parents=[database, base], help="create a room")

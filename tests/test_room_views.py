@@ -16,6 +16,7 @@ from teamroles.figures import room_results
 from teamroles.figures.style import RIGHT_COLOUR, WRONG_COLOUR
 from teamroles.navigation import SECTION_INVITATIONS, SECTIONS, site_pages
 from teamroles.room import screens as workshop
+from teamroles.room.links import DEFAULT_BASE_URL
 from teamroles.textsafe import plain
 
 # ---------------------------------------------------------------- plain text in Markdown
@@ -86,8 +87,8 @@ def test_a_room_code_is_read_as_typed_on_a_phone_and_junk_is_refused(raw, code):
         ("https://example.org/team/join", "join", "https://example.org/team"),
         ("https://example.org/team/join/", "join", "https://example.org/team"),
         ("https://example.org/", "home", "https://example.org"),
-        (None, "workshop", workshop.FALLBACK_BASE_URL),
-        ("", "workshop", workshop.FALLBACK_BASE_URL),
+        (None, "workshop", DEFAULT_BASE_URL),
+        ("", "workshop", DEFAULT_BASE_URL),
     ],
 )
 def test_the_base_url_is_the_page_url_without_its_page(page_url, path, base):
