@@ -245,15 +245,6 @@ def countdown_text(seconds: int | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d} left"
 
 
-def as_aware(moment: datetime | None, now: datetime) -> datetime | None:
-    """A stored time comparable with `now`: SQLite hands back naive UTC times."""
-    if moment is None or (moment.tzinfo is None) == (now.tzinfo is None):
-        return moment
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=now.tzinfo)
-    return moment.replace(tzinfo=None)
-
-
 # ---------------------------------------------------------------- sentences
 
 

@@ -60,11 +60,6 @@ class RoomState:
             return None
         return self.question_started_at + timedelta(seconds=self.countdown_seconds)
 
-    @property
-    def is_last(self) -> bool:
-        """Whether the current question is the last one ("Next" then ends the room)."""
-        return self.index >= self.total - 1
-
 
 @dataclass(frozen=True)
 class RoomQuestion:
@@ -116,11 +111,6 @@ class Standing:
     correct: int
     points: float
     answered: int
-
-    @property
-    def points_label(self) -> str:
-        """`3` or `3.25`: no `.0` when there is no bonus to show."""
-        return f"{self.points:g}"
 
 
 @dataclass(frozen=True)
