@@ -119,6 +119,9 @@ def create_page() -> None:
         ui.reading_links()
         return
     ids = list(banks)
+    # Not an st.form: the quiz, "Choose how many" and the leaderboard reshape the form as
+    # they change (the counts, the count field, the speed bonus). Every value is read
+    # from its widget on the run the button's click makes, which carries them all.
     with st.container(border=True, key="room-create"):
         quiz_id = st.radio(
             "Quiz bank",
@@ -135,8 +138,9 @@ def create_page() -> None:
             horizontal=True,
             key="room_length",
         )
+        how_many = None
         if length == "some":
-            st.number_input(
+            how_many = st.number_input(
                 "How many questions",
                 min_value=1,
                 max_value=size,
@@ -144,14 +148,14 @@ def create_page() -> None:
                 step=1,
                 key=f"room_how_many_{quiz_id}",
             )
-        st.radio(
+        order = st.radio(
             "Order",
             ["shuffled", "fixed"],
             format_func=lambda v: "Shuffled" if v == "shuffled" else "As in the quiz bank",
             horizontal=True,
             key="room_order",
         )
-        st.number_input(
+        countdown = st.number_input(
             "Countdown per question, in seconds (0: no countdown)",
             min_value=0,
             max_value=workshop.MAX_COUNTDOWN_SECONDS,
@@ -163,13 +167,13 @@ def create_page() -> None:
         leaderboard = st.toggle(
             "Show a leaderboard after each answer", value=False, key="room_leaderboard"
         )
-        st.toggle(
+        speed_bonus = st.toggle(
             "Speed bonus: a faster right answer scores up to half a point more",
             value=False,
             key="room_speed",
             disabled=not leaderboard,
         )
-        st.number_input(
+        max_participants = st.number_input(
             "Most participants",
             min_value=1,
             max_value=5000,
@@ -177,41 +181,38 @@ def create_page() -> None:
             step=10,
             key="room_max",
         )
-        st.button(
-            "Create room",
-            type="primary",
-            icon=":material/add_circle:",
-            on_click=_create,
-            args=(banks,),
-            key="room_create_button",
+        create = st.button(
+            "Create room", type="primary", icon=":material/add_circle:", key="room_create_button"
         )
+    if create:
+        settings = workshop.room_settings(
+            quiz_id,
+            size,
+            all_questions=length != "some",
+            how_many=how_many,
+            shuffle=order != "fixed",
+            countdown=countdown,
+            leaderboard=leaderboard,
+            speed_bonus=speed_bonus,
+            max_participants=max_participants,
+        )
+        _create(banks[quiz_id], settings)
     room_ui.show_action_error(CREATE_ERROR)
     st.caption("Participants join with a nickname only. " + workshop.retention_notice())
     ui.reading_links()
 
 
-def _create(banks: dict[str, Quiz]) -> None:
-    state = st.session_state
-    quiz = banks[state["room_quiz"]]
-    settings = workshop.room_settings(
-        quiz.id,
-        len(quiz.questions),
-        all_questions=state.get("room_length") != "some",
-        how_many=state.get(f"room_how_many_{quiz.id}"),
-        shuffle=state.get("room_order") != "fixed",
-        countdown=state.get("room_countdown"),
-        leaderboard=bool(state.get("room_leaderboard")),
-        speed_bonus=bool(state.get("room_speed")),
-        max_participants=state.get("room_max"),
-    )
+def _create(quiz: Quiz, settings: workshop.RoomSettings) -> None:
+    """Create the room; its ready page follows, or the form says what went wrong."""
     created = room_ui.run_action(
         CREATE_ERROR, room_ui.service().create_room, quiz.id, **settings.create_kwargs()
     )
     if created is None:
         return
     summary = workshop.settings_summary(settings, quiz.title, len(quiz.questions))
-    state[CREATED] = (created.code, created.host_token, summary)
+    st.session_state[CREATED] = (created.code, created.host_token, summary)
     st.query_params.from_dict({workshop.ROOM: created.code, workshop.HOST: created.host_token})
+    st.rerun()
 
 
 def _new_room_button() -> None:
