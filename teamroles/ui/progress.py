@@ -13,6 +13,7 @@ store held something gets one full rerun so that the menu shows their marks.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -24,8 +25,9 @@ KEPT = "progress_kept"  # what the browser reported, by name (absent until it di
 VISITED = "visited_pages"  # set of url paths this reader has seen
 FORGET = "progress_forget"  # names to remove from the store on the next sidebar run
 RESET_DONE = "progress_reset_done"  # set by the reset button: the next run redraws the app
-# Session keys a reset clears besides the visited pages (the quiz's state).
-RESET_PREFIXES = ("quiz_",)
+# What a reset forgets besides the visited pages: each feature that keeps a reader's
+# state in the session hands over the function that drops its own keys (`on_reset`).
+_forgetters: dict[str, Callable[[], None]] = {}
 
 _JS = """
 export default function (component) {
@@ -87,6 +89,12 @@ def _write(key: str, values: dict[str, Any | None]) -> None:
     _store(key=key, data={"write": encoded})
 
 
+def on_reset(forget: Callable[[], None]) -> None:
+    """Have "Reset my progress" call `forget`, which drops its feature's session keys.
+    Registered once per function (a module imported again replaces its own)."""
+    _forgetters[f"{forget.__module__}.{forget.__qualname__}"] = forget
+
+
 def sidebar(known: set[str]) -> None:
     """The store's reader and the visited pages' writer, with "Reset my progress"."""
     _sidebar(frozenset(known))
@@ -130,8 +138,8 @@ def _noop() -> None:
 
 
 def _reset() -> None:
-    for key in [k for k in st.session_state if str(k).startswith(RESET_PREFIXES)]:
-        del st.session_state[key]
+    for forget in list(_forgetters.values()):
+        forget()
     st.session_state[VISITED] = set()
     st.session_state[KEPT] = {}
     st.session_state[FORGET] = [name for name in progress.NAMES if name != progress.VISITED]
