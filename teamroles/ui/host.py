@@ -23,6 +23,7 @@ from teamroles.figures import room_results, style
 from teamroles.room import NotHost, Person, RoomError, RoomState
 from teamroles.room import screens as workshop
 from teamroles.textsafe import plain
+from teamroles.ui import assets
 from teamroles.ui import room as room_ui
 from teamroles.ui import shell as ui
 
@@ -32,44 +33,13 @@ HOST_ERROR = "room_host_error"
 CONFIRM_END = "room_confirm_end"  # (code, version) while "End" waits for a yes
 REMOVE_PICK = "room_remove_pick"
 
-# The projector: no sidebar, no header, wide, large type. Scoped to this page's
-# containers (`st.container(key=...)` gives the class `st-key-<key>`). The width is
+# The projector (assets/css/): no sidebar, no header, wide, large type. Scoped to this
+# page's containers (`st.container(key=...)` gives the class `st-key-<key>`). The width is
 # set here too, not only by `layout="wide"`: after a full rerun in a session that is
 # already wide, the app's own `set_page_config(layout="centered")` (teamroles/ui/shell.py)
 # followed by this page's "wide" leaves the browser centered (Streamlit 1.67's
 # frontend compares each message with a layout it has not applied yet).
-HOST_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], [data-testid="stHeader"] { display: none !important; }
-[data-testid="stMainBlockContainer"] {
-  max-width: none !important; padding: 1.5rem 4rem 2rem 4rem !important;
-}
-.st-key-room-host [data-testid="stMarkdownContainer"] :is(p, li),
-.st-key-room-host [data-testid="stText"] { font-size: 1.75rem !important; line-height: 1.35; }
-.st-key-room-host :is(td, th) { font-size: 1.5rem !important; }
-.st-key-room-host h1 { font-size: 2rem !important; padding: 0 0 0.5rem 0 !important; }
-.st-key-room-host h3 { font-size: 2.25rem !important; }
-.st-key-room-controls button { min-height: 3.5rem; padding: 0.4rem 1.75rem; }
-.st-key-room-controls button [data-testid="stMarkdownContainer"] p {
-  font-size: 1.6rem !important; font-weight: 600;
-}
-.st-key-room-code [data-testid="stMarkdownContainer"] p {
-  font-size: 11rem !important; font-weight: 700; letter-spacing: 0.1em; line-height: 1.1;
-  font-variant-numeric: tabular-nums;
-}
-.st-key-room-statement [data-testid="stMarkdownContainer"] p {
-  font-size: 3.4rem !important; font-weight: 600; line-height: 1.2;
-}
-.st-key-room-answer [data-testid="stMarkdownContainer"] p { font-size: 2.75rem !important; }
-.st-key-room-countdown [data-testid="stMarkdownContainer"] p {
-  font-size: 3.4rem !important; font-weight: 700; font-variant-numeric: tabular-nums;
-  text-align: right;
-}
-[class*="st-key-room-chart"] :is(.xtick, .bartext, .textpoint) text {
-  fill: currentColor !important;
-}
-.st-key-room-names [data-testid="stText"] { font-size: 2.4rem !important; line-height: 1.6; }
-</style>"""
+HOST_CSS = assets.style("css/hide-chrome.css", "css/host.css")
 
 # The "ready" screen after creating: the code large, still in the app's usual frame.
 READY_CSS = """<style>

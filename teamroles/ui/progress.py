@@ -19,6 +19,7 @@ from typing import Any
 import streamlit as st
 
 from teamroles import progress
+from teamroles.ui import assets
 
 TOKEN = "progress_token"  # this session's read token: a report must carry it
 KEPT = "progress_kept"  # what the browser reported, by name (absent until it did)
@@ -29,33 +30,8 @@ RESET_DONE = "progress_reset_done"  # set by the reset button: the next run redr
 # state in the session hands over the function that drops its own keys (`on_reset`).
 _forgetters: dict[str, Callable[[], None]] = {}
 
-_JS = """
-export default function (component) {
-  const { data, setStateValue } = component;
-  if (!data) return;
-  const prefix = "teamroles.";
-  let store = null;
-  try { store = window.localStorage; } catch (e) { store = null; }
-  if (store) {
-    for (const [name, value] of Object.entries(data.write || {})) {
-      try {
-        if (value === null) store.removeItem(prefix + name);
-        else store.setItem(prefix + name, value);
-      } catch (e) { /* full or blocked: the session still works */ }
-    }
-  }
-  if (data.read && window.__teamrolesProgressRead !== data.read) {
-    window.__teamrolesProgressRead = data.read;
-    const items = {};
-    for (const name of data.names || []) {
-      let value = null;
-      try { value = store ? store.getItem(prefix + name) : null; } catch (e) { value = null; }
-      if (value !== null) items[name] = value;
-    }
-    setStateValue("kept", JSON.stringify({ read: data.read, items: items }));
-  }
-}
-"""
+# The browser side: assets/js/progress.js.
+_JS = "\n" + assets.read("js/progress.js")
 
 _store = st.components.v2.component("teamroles.progress", js=_JS)
 
