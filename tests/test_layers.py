@@ -79,3 +79,21 @@ def test_the_screens_logic_imports_nothing_that_reads_the_database():
         or (name.startswith("teamroles.room.") and name.split(".")[2] in DATABASE_MODULES)
     }
     assert not database, database
+
+
+def test_every_page_script_is_one_call_into_the_ui():
+    """`app_pages/` holds one convention: a docstring, one import from `teamroles.ui` and
+    one call (`pages.<name>()` or a module's `page()`); the layout lives in the UI."""
+    scripts = sorted((ROOT / "app_pages").glob("*.py"))
+    assert len(scripts) >= 11
+    for path in scripts:
+        body = ast.parse(path.read_text(encoding="utf-8")).body
+        statements = [
+            node
+            for node in body
+            if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+        ]
+        kinds = [type(node).__name__ for node in statements]
+        assert kinds == ["ImportFrom", "Expr"], (path.name, kinds)
+        assert statements[0].module == "teamroles.ui", path.name
+        assert isinstance(statements[1].value, ast.Call), path.name
