@@ -421,7 +421,7 @@ async def bursts(n: int) -> Result:
                     notes.append(f"only {len(joined)} of {n} joined in the join burst")
             finally:
                 await close_all(sessions)
-        from teamroles.room.service import close_services
+        from teamroles.room.engines import close_services
 
         close_services()
 
@@ -662,7 +662,7 @@ def _host_lag(room: _Room) -> list[float]:
 
 async def room(plan: RoomPlan) -> Result:
     from teamroles.room import open_service
-    from teamroles.room.service import close_services
+    from teamroles.room.engines import close_services
 
     n = plan.participants
     report: dict = {}

@@ -1,10 +1,11 @@
-"""Streamlit servers for the benchmark: started, timed, watched (CPU, memory), stopped.
+"""Streamlit servers, started, timed, watched (CPU, memory) and stopped: the one launcher
+of the benchmark and of the browser tests (`tests/browser.py` starts its servers here).
 
 A server is `python -m streamlit run APP` on 127.0.0.1 and a free port, from the
 repository root (so the repository's `.streamlit/config.toml` applies) or, for
 Streamlit's default settings, from a temporary folder holding a copy of the app and
 no `.streamlit/` at all. Its CPU time and memory come from `/proc/PID/stat` and
-`/proc/PID/status`.
+`/proc/PID/status`. Nothing here imports the tests or the app.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import asyncio
 import contextlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -21,8 +23,6 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from tests.browser import free_port  # one way to pick a port, shared with the tests
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
@@ -58,6 +58,12 @@ class Server:
         return 0
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def _health(url: str) -> bool:
     with (
         contextlib.suppress(OSError),
@@ -75,12 +81,15 @@ def run_server(
     env: dict[str, str] | None = None,
     defaults: bool = False,
     args: list[str] | None = None,
+    port: int | None = None,
 ) -> Iterator[Server]:
     """Start `streamlit run app`; yield the Server once healthy; stop it.
 
-    `defaults=True` runs a copy of the (single-file) app from an empty temporary folder:
-    Streamlit's default settings, none of the repository's config."""
-    port = free_port()
+    `env` adds to (or overrides) the server's environment variables. `defaults=True`
+    runs a copy of the (single-file) app from an empty temporary folder: Streamlit's
+    default settings, none of the repository's config. `port` picks the port (a
+    restart on the same address), else a free one."""
+    port = port or free_port()
     environment = {**os.environ, **(env or {})}
     workdir = tempfile.mkdtemp(prefix="bench-server-")
     try:

@@ -101,7 +101,7 @@ def room(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from teamroles.room import RoomError, open_service
-    from teamroles.room.service import close_services
+    from teamroles.room.engines import close_services
 
     try:
         service = open_service(args.database)
@@ -167,7 +167,7 @@ def room_delete(service, args) -> int:
 
 
 def room_purge(service, args) -> int:
-    from teamroles.room.store import retention_days
+    from teamroles.room.values import retention_days
 
     days = retention_days() if args.days is None else args.days
     count = service.purge(days)
@@ -196,9 +196,9 @@ def _room_parsers(commands) -> None:
     base = argparse.ArgumentParser(add_help=False)
     base.add_argument(
         "--base-url",
-        default="http://localhost:8501",
         metavar="URL",
-        help="the app's address for the links (default: http://localhost:8501)",
+        help="the app's address for the links (default: the app as `streamlit run app.py` "
+        "serves it on this computer)",
     )
 
     create = actions.add_parser("create", parents=[database, base], help="create a room")

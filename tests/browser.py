@@ -1,22 +1,18 @@
-"""Helpers for the browser tests: a real Streamlit server, Chromium and axe-core."""
+"""Helpers for the browser tests: a real Streamlit server (started by the bench's
+launcher, `bench/server.py`), Chromium and axe-core."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import axe_playwright_python
 from playwright.sync_api import Locator, Page, sync_playwright
+
+from bench.server import Server, run_server
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = Path(axe_playwright_python.__file__).parent / "axe.min.js"
@@ -34,20 +30,6 @@ PHONE_USER_AGENT = (
     "Chrome/131.0.0.0 Mobile Safari/537.36"
 )
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    """A running `streamlit run`: its URL and its process (to kill it, say)."""
-
-    url: str
-    process: subprocess.Popen
 
 
 @contextlib.contextmanager
@@ -69,57 +51,11 @@ def server_process(
     port: int | None = None,
 ) -> Iterator[Server]:
     """As `streamlit_server`, but yield the `Server`, process and all; `port` picks the
-    port (a restart on the same address), else a free one."""
-    port = port or free_port()
-    environment = {**os.environ, **(env or {})}
-    if content_dir is not None:
-        environment["TEAMROLES_CONTENT"] = str(content_dir)
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                app,
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-            ],
-            cwd=ROOT,
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(url, process, log)
-            yield Server(url, process)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, log, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log.seek(0)
-            raise RuntimeError(f"streamlit exited: {log.read().decode(errors='replace')}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response,
-        ):
-            if response.read().decode().strip() == "ok":
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"streamlit at {url} did not become healthy")
+    port (a restart on the same address), else a free one. The bench's launcher starts
+    it: one way to run a server, for the tests and the measurements."""
+    content = {} if content_dir is None else {"TEAMROLES_CONTENT": str(content_dir)}
+    with run_server(app, env={**(env or {}), **content}, port=port) as server:
+        yield server
 
 
 @contextlib.contextmanager

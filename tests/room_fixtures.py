@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from teamroles.content.quizbank import Question, Quiz
 from teamroles.room import RoomService, make_engine, upgrade
-from teamroles.room.service import close_services
+from teamroles.room.engines import close_services
 
 POSTGRES_ENV = "TEAMROLES_TEST_POSTGRES_URL"
 REQUIRE_ENV = "TEAMROLES_REQUIRE_POSTGRES"

@@ -19,7 +19,7 @@ from bench.scenarios import _stored_answers, database_env
 from bench.server import run_server
 from teamroles.content.site import load_site
 from teamroles.room import open_service
-from teamroles.room.service import close_services
+from teamroles.room.engines import close_services
 
 
 def run(coroutine) -> None:

@@ -7,6 +7,7 @@ a fresh interpreter and fails naming the module that pulls Streamlit in.
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -55,3 +56,44 @@ def test_the_ui_package_is_where_streamlit_is_imported():
         or "from streamlit" in path.read_text(encoding="utf-8")
     }
     assert users == {"ui"}, users
+
+
+# The room's modules that talk to the database (or pull SQLAlchemy in).
+DATABASE_MODULES = {"cache", "engines", "reports", "rows", "service", "store"}
+
+
+def test_the_screens_logic_imports_nothing_that_reads_the_database():
+    """`room/screens.py` decides what the workshop pages draw, "no database here"."""
+    tree = ast.parse((PACKAGE / "room" / "screens.py").read_text(encoding="utf-8"))
+    imported = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    database = {
+        name
+        for name in imported
+        if name.split(".")[0] == "sqlalchemy"
+        or (name.startswith("teamroles.room.") and name.split(".")[2] in DATABASE_MODULES)
+    }
+    assert not database, database
+
+
+def test_every_page_script_is_one_call_into_the_ui():
+    """`app_pages/` holds one convention: a docstring, one import from `teamroles.ui` and
+    one call (`pages.<name>()` or a module's `page()`); the layout lives in the UI."""
+    scripts = sorted((ROOT / "app_pages").glob("*.py"))
+    assert len(scripts) >= 11
+    for path in scripts:
+        body = ast.parse(path.read_text(encoding="utf-8")).body
+        statements = [
+            node
+            for node in body
+            if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+        ]
+        kinds = [type(node).__name__ for node in statements]
+        assert kinds == ["ImportFrom", "Expr"], (path.name, kinds)
+        assert statements[0].module == "teamroles.ui", path.name
+        assert isinstance(statements[1].value, ast.Call), path.name

@@ -170,6 +170,16 @@ def store(monkeypatch):
     return fake
 
 
+def test_reset_my_progress_forgets_the_quiz_under_way(store):
+    at = start(open_quiz(), "what-vs-how", "all")
+    assert _has(at, "quiz_answer_")
+    at.sidebar.button(key="progress-reset").click().run()
+    assert not at.exception
+    assert quiz_ui.ATTEMPT not in at.session_state
+    assert not _has(at, "quiz_answer_")
+    assert _has(at, "quiz_start")  # the picker again
+
+
 def test_a_whole_attempt_then_a_retry_of_the_missed_questions(monkeypatch):
     at = open_quiz()
     quiz = bank("what-vs-how")

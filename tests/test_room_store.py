@@ -25,6 +25,7 @@ from teamroles.room.store import (
     participants,
     rooms,
 )
+from teamroles.room.values import RETENTION_ENV, retention_days
 from tests.room_fixtures import QUIZZES
 
 NOW = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
@@ -261,12 +262,12 @@ def test_the_database_url_comes_from_the_env_then_secrets_then_the_default(
 
 
 def test_the_retention_comes_from_the_env_with_a_default(monkeypatch, room_engine):
-    monkeypatch.delenv(room_store.RETENTION_ENV, raising=False)
-    assert room_store.retention_days() == 30
-    monkeypatch.setenv(room_store.RETENTION_ENV, "7")
-    assert room_store.retention_days() == 7
-    monkeypatch.setenv(room_store.RETENTION_ENV, "soon")
-    assert room_store.retention_days() == 30
+    monkeypatch.delenv(RETENTION_ENV, raising=False)
+    assert retention_days() == 30
+    monkeypatch.setenv(RETENTION_ENV, "7")
+    assert retention_days() == 7
+    monkeypatch.setenv(RETENTION_ENV, "soon")
+    assert retention_days() == 30
 
 
 def test_downgrading_to_0001_keeps_every_participant_and_answer(room_db_url):

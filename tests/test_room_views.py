@@ -16,6 +16,7 @@ from teamroles.figures import room_results
 from teamroles.figures.style import RIGHT_COLOUR, WRONG_COLOUR
 from teamroles.navigation import SECTION_INVITATIONS, SECTIONS, site_pages
 from teamroles.room import screens as workshop
+from teamroles.room.links import DEFAULT_BASE_URL
 from teamroles.textsafe import plain
 
 # ---------------------------------------------------------------- plain text in Markdown
@@ -86,8 +87,8 @@ def test_a_room_code_is_read_as_typed_on_a_phone_and_junk_is_refused(raw, code):
         ("https://example.org/team/join", "join", "https://example.org/team"),
         ("https://example.org/team/join/", "join", "https://example.org/team"),
         ("https://example.org/", "home", "https://example.org"),
-        (None, "workshop", workshop.FALLBACK_BASE_URL),
-        ("", "workshop", workshop.FALLBACK_BASE_URL),
+        (None, "workshop", DEFAULT_BASE_URL),
+        ("", "workshop", DEFAULT_BASE_URL),
     ],
 )
 def test_the_base_url_is_the_page_url_without_its_page(page_url, path, base):
@@ -109,11 +110,11 @@ def test_a_join_link_to_localhost_is_flagged(url, local):
 
 
 def test_the_pages_say_the_retention_the_store_applies(monkeypatch):
-    from teamroles.room import store
+    from teamroles.room import values
 
     for value, days in (("", 30), ("7", 7), ("0", 0), ("soon", 30), ("-3", 0)):
-        monkeypatch.setenv(store.RETENTION_ENV, value)
-        assert store.retention_days() == days, value
+        monkeypatch.setenv(values.RETENTION_ENV, value)
+        assert values.retention_days() == days, value
         assert workshop.retention_notice() == workshop.retention_sentence(days), value
     assert "kept for 30 days" in workshop.retention_sentence(30)
     assert "kept for 1 day " in workshop.retention_sentence(1)

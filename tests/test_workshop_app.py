@@ -412,6 +412,21 @@ def test_the_live_views_poll_until_the_room_ends_then_stop(service, fragment_int
     assert not any(intervals), intervals
 
 
+def test_a_room_that_cannot_be_created_is_a_sentence_on_the_form(service, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    def down(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(RoomService, "create_room", down)
+    at = open_url(open_app(), "workshop")
+    at.button(key="room_create_button").click().run()
+    assert not at.exception
+    assert "database cannot be reached" in messages(at, "error").replace("\\", "")
+    assert at.title[0].value == "Run a workshop"  # still the form, nothing in the address
+    assert not dict(at.query_params)
+
+
 def test_the_database_url_can_come_from_the_secrets_file(tmp_path, monkeypatch):
     monkeypatch.delenv("TEAMROLES_DATABASE_URL", raising=False)
     url = f"sqlite:///{tmp_path / 'from-secrets.sqlite3'}"

@@ -1,9 +1,15 @@
 """The live workshop room: a facilitator runs a quiz, a room of phones answers.
 
-No Streamlit here: the pages in `app_pages/` import what is listed below, and
+No Streamlit here: the pages in `teamroles/ui/` import what is listed below, and
 the CLI (`python -m teamroles room ...`) uses the same service.
+
+Where things are: `service.py` the writes (and the look-ups a screen makes to act),
+`reports.py` the reports (counts, standings, summary, CSV), `cache.py` the reads
+shared between sessions, `rows.py` the SQL both share, `engines.py` one engine per
+database, `store.py` the tables and migrations, `screens.py` what the pages decide.
 """
 
+from teamroles.room.engines import close_services, open_service
 from teamroles.room.errors import (
     BadChoice,
     BadNickname,
@@ -21,7 +27,7 @@ from teamroles.room.errors import (
 )
 from teamroles.room.links import DEFAULT_BASE_URL, host_url, join_url, qr_png
 from teamroles.room.nicknames import clean_nickname, nickname_key
-from teamroles.room.service import RoomService, open_service
+from teamroles.room.service import RoomService
 from teamroles.room.store import database_url, default_database_url, make_engine, upgrade
 from teamroles.room.values import (
     ConceptSummary,
@@ -61,6 +67,7 @@ __all__ = [
     "Standing",
     "UnknownQuiz",
     "clean_nickname",
+    "close_services",
     "database_url",
     "default_database_url",
     "host_url",

@@ -10,6 +10,8 @@ from urllib.parse import quote, urlencode
 
 import segno
 
+# Where the app runs when nobody says (`streamlit run app.py` on this computer): the
+# links' base when none is given, the CLI's default, the pages' in AppTest.
 DEFAULT_BASE_URL = "http://localhost:8501"
 
 

@@ -16,8 +16,10 @@ from datetime import datetime
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from teamroles.room.service import DEFAULT_MAX_PARTICIPANTS
-from teamroles.room.store import retention_days
+from teamroles.room.codes import normalize_code
+from teamroles.room.links import DEFAULT_BASE_URL
+from teamroles.room.nicknames import MAX_LENGTH as NICKNAME_MAX_LENGTH
+from teamroles.room.values import DEFAULT_MAX_PARTICIPANTS, retention_days
 from teamroles.textsafe import plain
 
 # How often the host's view asks the database for news, in seconds: one session, so
@@ -37,16 +39,13 @@ SHARED_MAX_AGE_SECONDS = 5.0
 WORKSHOP_PATH, JOIN_PATH = "workshop", "join"
 # Query parameters: the room's code, the host's secret, the participant's secret.
 ROOM, HOST, ME = "room", "host", "me"
-# Where the app runs when the browser does not say (AppTest, a script).
-FALLBACK_BASE_URL = "http://localhost:8501"
 
 NAMES_SHOWN = 60  # the most nicknames the projector lists
-NICKNAME_MAX_CHARS = 24  # the service refuses longer nicknames (BadNickname)
-# What the join form's field takes: more than the limit, which counts the name once
-# cleaned (invisible characters dropped, spaces collapsed), so that a name over the
-# limit reaches the service and is told the limit; Streamlit cuts (and AppTest
-# drops) a value over the field's own maximum.
-NICKNAME_FIELD_MAX_CHARS = 2 * NICKNAME_MAX_CHARS
+# What the join form's field takes: more than the service's limit, which counts the
+# name once cleaned (invisible characters dropped, spaces collapsed), so that a name
+# over the limit reaches the service and is told the limit; Streamlit cuts (and
+# AppTest drops) a value over the field's own maximum.
+NICKNAME_FIELD_MAX_CHARS = 2 * NICKNAME_MAX_LENGTH
 MAX_COUNTDOWN_SECONDS = 600
 
 # A code is letters and digits: anything else in a URL is not shown back to anyone.
@@ -61,7 +60,7 @@ Phase = Literal["lobby", "question", "revealed", "ended"]
 def read_code(raw: str | None) -> str | None:
     """What a person typed or a link carried (` abc de `) as a room code (`ABCDE`),
     or None if it cannot be one (so that it is never echoed back)."""
-    code = "".join((raw or "").split()).upper()
+    code = normalize_code(raw)
     return code if _CODE.fullmatch(code) else None
 
 
@@ -70,10 +69,10 @@ def base_url(page_url: str | None, url_path: str) -> str:
 
     `st.context.url` is the page's URL without its query (for example
     `https://host/app/workshop`); links to other pages are built on what is left
-    once `/workshop` is cut off. Without a URL (AppTest), `FALLBACK_BASE_URL`.
+    once `/workshop` is cut off. Without a URL (AppTest, a script), `DEFAULT_BASE_URL`.
     """
     if not page_url:
-        return FALLBACK_BASE_URL
+        return DEFAULT_BASE_URL
     parts = urlsplit(page_url)
     path = parts.path.rstrip("/")
     if path.endswith("/" + url_path):
@@ -244,15 +243,6 @@ def countdown_text(seconds: int | None) -> str:
     if seconds <= 0:
         return "Time's up"
     return f"{seconds // 60}:{seconds % 60:02d} left"
-
-
-def as_aware(moment: datetime | None, now: datetime) -> datetime | None:
-    """A stored time comparable with `now`: SQLite hands back naive UTC times."""
-    if moment is None or (moment.tzinfo is None) == (now.tzinfo is None):
-        return moment
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=now.tzinfo)
-    return moment.replace(tzinfo=None)
 
 
 # ---------------------------------------------------------------- sentences

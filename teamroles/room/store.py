@@ -25,8 +25,6 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
 DATABASE_ENV = "TEAMROLES_DATABASE_URL"
-RETENTION_ENV = "TEAMROLES_ROOM_RETENTION_DAYS"
-DEFAULT_RETENTION_DAYS = 30
 ROOT = Path(__file__).resolve().parent.parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # How long a SQLite writer waits for another one before giving up. Writers are
@@ -158,15 +156,6 @@ def default_database_url() -> str:
 def database_url(secrets_url: str | None = None) -> str:
     """$TEAMROLES_DATABASE_URL, else the app's secrets URL, else the SQLite default."""
     return os.environ.get(DATABASE_ENV) or secrets_url or default_database_url()
-
-
-def retention_days() -> int:
-    """How many days a room is kept: $TEAMROLES_ROOM_RETENTION_DAYS, default 30."""
-    raw = os.environ.get(RETENTION_ENV, "").strip()
-    try:
-        return max(int(raw), 0) if raw else DEFAULT_RETENTION_DAYS
-    except ValueError:
-        return DEFAULT_RETENTION_DAYS
 
 
 def normalized_url(url: str | URL) -> URL:

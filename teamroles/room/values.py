@@ -1,12 +1,28 @@
-"""What the room service hands to the pages: small frozen values, no database rows."""
+"""What the room service hands to the pages: small frozen values, no database rows;
+and the room settings that the service and the pages both read (no database here).
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
 Phase = Literal["lobby", "question", "revealed", "ended"]
+
+DEFAULT_MAX_PARTICIPANTS = 500  # a room's seats unless its creator says otherwise
+RETENTION_ENV = "TEAMROLES_ROOM_RETENTION_DAYS"
+DEFAULT_RETENTION_DAYS = 30
+
+
+def retention_days() -> int:
+    """How many days a room is kept: $TEAMROLES_ROOM_RETENTION_DAYS, default 30."""
+    raw = os.environ.get(RETENTION_ENV, "").strip()
+    try:
+        return max(int(raw), 0) if raw else DEFAULT_RETENTION_DAYS
+    except ValueError:
+        return DEFAULT_RETENTION_DAYS
 
 
 @dataclass(frozen=True)
@@ -43,11 +59,6 @@ class RoomState:
         if self.question_started_at is None or not self.countdown_seconds:
             return None
         return self.question_started_at + timedelta(seconds=self.countdown_seconds)
-
-    @property
-    def is_last(self) -> bool:
-        """Whether the current question is the last one ("Next" then ends the room)."""
-        return self.index >= self.total - 1
 
 
 @dataclass(frozen=True)
@@ -100,11 +111,6 @@ class Standing:
     correct: int
     points: float
     answered: int
-
-    @property
-    def points_label(self) -> str:
-        """`3` or `3.25`: no `.0` when there is no bonus to show."""
-        return f"{self.points:g}"
 
 
 @dataclass(frozen=True)

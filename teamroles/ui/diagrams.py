@@ -17,6 +17,7 @@ from teamroles.figures import debt as debt_fig
 from teamroles.figures import journey as journey_fig
 from teamroles.figures import matrix as matrix_fig
 from teamroles.figures import style
+from teamroles.ui import assets
 from teamroles.ui import shell as ui
 
 PLAY_SECONDS = 2.5
@@ -27,37 +28,17 @@ NO_STAGE = ""  # the journey with no stage selected
 # with hyphenated words where it is narrow (a phone). A container query on the chart's
 # own width picks one, so a sidebar that narrows the page counts too. Each box is
 # clickable as a whole, and the pointer says so.
-_LABELS = ".st-key-diagram-debt .scatterlayer > .trace:nth-child({})"
-CHART_CSS = f"""<style>
-[class*="st-key-diagram-"] :is(.textpoint, .xtick, .ytick, .annotation-text-g, .legend) text {{
-  fill: currentColor !important;
-}}
-.st-key-diagram-debt {{ container-type: inline-size; }}
-.st-key-diagram-debt .nsewdrag {{ cursor: pointer !important; }}
-{_LABELS.format(debt_fig.NARROW_LABELS_TRACE)} {{ display: none; }}
-@container (max-width: {debt_fig.NARROW_CHART_PX}px) {{
-  {_LABELS.format(debt_fig.WIDE_LABELS_TRACE)} {{ display: none; }}
-  {_LABELS.format(debt_fig.NARROW_LABELS_TRACE)} {{ display: inline; }}
-}}
-[data-testid="stElementContainer"]:has(> .stHtml > script) {{ display: none; }}
-</style>"""
+CHART_CSS = assets.style(
+    "css/charts.css",
+    wide_trace=debt_fig.WIDE_LABELS_TRACE,
+    narrow_trace=debt_fig.NARROW_LABELS_TRACE,
+    narrow_chart_px=debt_fig.NARROW_CHART_PX,
+)
 # Plotly selects the point under the last hover. A tap comes without a hover, so on a
 # phone the first tap only hovered (a tooltip) and a second tap selected. This hovers
 # where a finger touches a chart first, so one tap selects. Installed once per browser
 # tab; passive, so it never holds up scrolling.
-TAP_JS = """<script>
-(() => {
-  if (window.teamrolesTapSelects) return;
-  window.teamrolesTapSelects = true;
-  document.addEventListener("touchstart", (event) => {
-    const layer = event.target.closest && event.target.closest(
-      '[class*="st-key-diagram-"] .nsewdrag');
-    if (!layer || event.touches.length !== 1) return;
-    const {clientX, clientY} = event.touches[0];
-    layer.dispatchEvent(new MouseEvent("mousemove", {clientX, clientY, bubbles: true}));
-  }, {capture: true, passive: true});
-})();
-</script>"""
+TAP_JS = assets.script("js/tap-selects.js")
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)

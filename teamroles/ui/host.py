@@ -23,6 +23,7 @@ from teamroles.figures import room_results, style
 from teamroles.room import NotHost, Person, RoomError, RoomState
 from teamroles.room import screens as workshop
 from teamroles.textsafe import plain
+from teamroles.ui import assets
 from teamroles.ui import room as room_ui
 from teamroles.ui import shell as ui
 
@@ -32,44 +33,13 @@ HOST_ERROR = "room_host_error"
 CONFIRM_END = "room_confirm_end"  # (code, version) while "End" waits for a yes
 REMOVE_PICK = "room_remove_pick"
 
-# The projector: no sidebar, no header, wide, large type. Scoped to this page's
-# containers (`st.container(key=...)` gives the class `st-key-<key>`). The width is
+# The projector (assets/css/): no sidebar, no header, wide, large type. Scoped to this
+# page's containers (`st.container(key=...)` gives the class `st-key-<key>`). The width is
 # set here too, not only by `layout="wide"`: after a full rerun in a session that is
 # already wide, the app's own `set_page_config(layout="centered")` (teamroles/ui/shell.py)
 # followed by this page's "wide" leaves the browser centered (Streamlit 1.67's
 # frontend compares each message with a layout it has not applied yet).
-HOST_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], [data-testid="stHeader"] { display: none !important; }
-[data-testid="stMainBlockContainer"] {
-  max-width: none !important; padding: 1.5rem 4rem 2rem 4rem !important;
-}
-.st-key-room-host [data-testid="stMarkdownContainer"] :is(p, li),
-.st-key-room-host [data-testid="stText"] { font-size: 1.75rem !important; line-height: 1.35; }
-.st-key-room-host :is(td, th) { font-size: 1.5rem !important; }
-.st-key-room-host h1 { font-size: 2rem !important; padding: 0 0 0.5rem 0 !important; }
-.st-key-room-host h3 { font-size: 2.25rem !important; }
-.st-key-room-controls button { min-height: 3.5rem; padding: 0.4rem 1.75rem; }
-.st-key-room-controls button [data-testid="stMarkdownContainer"] p {
-  font-size: 1.6rem !important; font-weight: 600;
-}
-.st-key-room-code [data-testid="stMarkdownContainer"] p {
-  font-size: 11rem !important; font-weight: 700; letter-spacing: 0.1em; line-height: 1.1;
-  font-variant-numeric: tabular-nums;
-}
-.st-key-room-statement [data-testid="stMarkdownContainer"] p {
-  font-size: 3.4rem !important; font-weight: 600; line-height: 1.2;
-}
-.st-key-room-answer [data-testid="stMarkdownContainer"] p { font-size: 2.75rem !important; }
-.st-key-room-countdown [data-testid="stMarkdownContainer"] p {
-  font-size: 3.4rem !important; font-weight: 700; font-variant-numeric: tabular-nums;
-  text-align: right;
-}
-[class*="st-key-room-chart"] :is(.xtick, .bartext, .textpoint) text {
-  fill: currentColor !important;
-}
-.st-key-room-names [data-testid="stText"] { font-size: 2.4rem !important; line-height: 1.6; }
-</style>"""
+HOST_CSS = assets.style("css/hide-chrome.css", "css/host.css")
 
 # The "ready" screen after creating: the code large, still in the app's usual frame.
 READY_CSS = """<style>
@@ -119,6 +89,9 @@ def create_page() -> None:
         ui.reading_links()
         return
     ids = list(banks)
+    # Not an st.form: the quiz, "Choose how many" and the leaderboard reshape the form as
+    # they change (the counts, the count field, the speed bonus). Every value is read
+    # from its widget on the run the button's click makes, which carries them all.
     with st.container(border=True, key="room-create"):
         quiz_id = st.radio(
             "Quiz bank",
@@ -135,8 +108,9 @@ def create_page() -> None:
             horizontal=True,
             key="room_length",
         )
+        how_many = None
         if length == "some":
-            st.number_input(
+            how_many = st.number_input(
                 "How many questions",
                 min_value=1,
                 max_value=size,
@@ -144,14 +118,14 @@ def create_page() -> None:
                 step=1,
                 key=f"room_how_many_{quiz_id}",
             )
-        st.radio(
+        order = st.radio(
             "Order",
             ["shuffled", "fixed"],
             format_func=lambda v: "Shuffled" if v == "shuffled" else "As in the quiz bank",
             horizontal=True,
             key="room_order",
         )
-        st.number_input(
+        countdown = st.number_input(
             "Countdown per question, in seconds (0: no countdown)",
             min_value=0,
             max_value=workshop.MAX_COUNTDOWN_SECONDS,
@@ -163,13 +137,13 @@ def create_page() -> None:
         leaderboard = st.toggle(
             "Show a leaderboard after each answer", value=False, key="room_leaderboard"
         )
-        st.toggle(
+        speed_bonus = st.toggle(
             "Speed bonus: a faster right answer scores up to half a point more",
             value=False,
             key="room_speed",
             disabled=not leaderboard,
         )
-        st.number_input(
+        max_participants = st.number_input(
             "Most participants",
             min_value=1,
             max_value=5000,
@@ -177,41 +151,38 @@ def create_page() -> None:
             step=10,
             key="room_max",
         )
-        st.button(
-            "Create room",
-            type="primary",
-            icon=":material/add_circle:",
-            on_click=_create,
-            args=(banks,),
-            key="room_create_button",
+        create = st.button(
+            "Create room", type="primary", icon=":material/add_circle:", key="room_create_button"
         )
+    if create:
+        settings = workshop.room_settings(
+            quiz_id,
+            size,
+            all_questions=length != "some",
+            how_many=how_many,
+            shuffle=order != "fixed",
+            countdown=countdown,
+            leaderboard=leaderboard,
+            speed_bonus=speed_bonus,
+            max_participants=max_participants,
+        )
+        _create(banks[quiz_id], settings)
     room_ui.show_action_error(CREATE_ERROR)
     st.caption("Participants join with a nickname only. " + workshop.retention_notice())
     ui.reading_links()
 
 
-def _create(banks: dict[str, Quiz]) -> None:
-    state = st.session_state
-    quiz = banks[state["room_quiz"]]
-    settings = workshop.room_settings(
-        quiz.id,
-        len(quiz.questions),
-        all_questions=state.get("room_length") != "some",
-        how_many=state.get(f"room_how_many_{quiz.id}"),
-        shuffle=state.get("room_order") != "fixed",
-        countdown=state.get("room_countdown"),
-        leaderboard=bool(state.get("room_leaderboard")),
-        speed_bonus=bool(state.get("room_speed")),
-        max_participants=state.get("room_max"),
-    )
+def _create(quiz: Quiz, settings: workshop.RoomSettings) -> None:
+    """Create the room; its ready page follows, or the form says what went wrong."""
     created = room_ui.run_action(
         CREATE_ERROR, room_ui.service().create_room, quiz.id, **settings.create_kwargs()
     )
     if created is None:
         return
     summary = workshop.settings_summary(settings, quiz.title, len(quiz.questions))
-    state[CREATED] = (created.code, created.host_token, summary)
+    st.session_state[CREATED] = (created.code, created.host_token, summary)
     st.query_params.from_dict({workshop.ROOM: created.code, workshop.HOST: created.host_token})
+    st.rerun()
 
 
 def _new_room_button() -> None:

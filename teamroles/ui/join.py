@@ -26,6 +26,7 @@ import streamlit as st
 from teamroles.room import NotParticipant, RoomError, RoomNotFound, RoomState
 from teamroles.room import screens as workshop
 from teamroles.textsafe import plain
+from teamroles.ui import assets
 from teamroles.ui import room as room_ui
 from teamroles.ui import shell as ui
 
@@ -36,23 +37,7 @@ ANSWER_ERROR = "join_answer_error"  # (room version, message) of a refused answe
 ME_KEY = "join_me"  # ((code, token, room version), Person)
 
 # Large answer buttons, full width, well over the 48 px tap target.
-PHONE_CSS = """<style>
-.st-key-room-choices button { min-height: 4rem; }
-.st-key-room-choices button [data-testid="stMarkdownContainer"] p {
-  font-size: 1.5rem !important; font-weight: 600;
-}
-.st-key-join-form button { min-height: 3rem; }
-.st-key-room-phone h1 { font-size: 1.6rem !important; padding-bottom: 0.25rem !important; }
-.st-key-room-phone .st-key-room-statement [data-testid="stMarkdownContainer"] p {
-  font-size: 1.4rem !important; font-weight: 600; line-height: 1.35;
-}
-.st-key-room-phone .st-key-room-statement [data-testid="stMarkdownContainer"] p:first-child {
-  font-size: 1rem !important; font-weight: 700;
-}
-.st-key-room-countdown [data-testid="stMarkdownContainer"] p {
-  font-size: 1.4rem !important; font-weight: 700; font-variant-numeric: tabular-nums;
-}
-</style>"""
+PHONE_CSS = assets.style("css/phone.css")
 
 
 def page() -> None:

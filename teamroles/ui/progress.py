@@ -13,47 +13,25 @@ store held something gets one full rerun so that the menu shows their marks.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from teamroles import progress
+from teamroles.ui import assets
 
 TOKEN = "progress_token"  # this session's read token: a report must carry it
 KEPT = "progress_kept"  # what the browser reported, by name (absent until it did)
 VISITED = "visited_pages"  # set of url paths this reader has seen
 FORGET = "progress_forget"  # names to remove from the store on the next sidebar run
 RESET_DONE = "progress_reset_done"  # set by the reset button: the next run redraws the app
-# Session keys a reset clears besides the visited pages (the quiz's state).
-RESET_PREFIXES = ("quiz_",)
+# What a reset forgets besides the visited pages: each feature that keeps a reader's
+# state in the session hands over the function that drops its own keys (`on_reset`).
+_forgetters: dict[str, Callable[[], None]] = {}
 
-_JS = """
-export default function (component) {
-  const { data, setStateValue } = component;
-  if (!data) return;
-  const prefix = "teamroles.";
-  let store = null;
-  try { store = window.localStorage; } catch (e) { store = null; }
-  if (store) {
-    for (const [name, value] of Object.entries(data.write || {})) {
-      try {
-        if (value === null) store.removeItem(prefix + name);
-        else store.setItem(prefix + name, value);
-      } catch (e) { /* full or blocked: the session still works */ }
-    }
-  }
-  if (data.read && window.__teamrolesProgressRead !== data.read) {
-    window.__teamrolesProgressRead = data.read;
-    const items = {};
-    for (const name of data.names || []) {
-      let value = null;
-      try { value = store ? store.getItem(prefix + name) : null; } catch (e) { value = null; }
-      if (value !== null) items[name] = value;
-    }
-    setStateValue("kept", JSON.stringify({ read: data.read, items: items }));
-  }
-}
-"""
+# The browser side: assets/js/progress.js.
+_JS = "\n" + assets.read("js/progress.js")
 
 _store = st.components.v2.component("teamroles.progress", js=_JS)
 
@@ -85,6 +63,12 @@ def keep(name: str, value: Any | None) -> None:
 def _write(key: str, values: dict[str, Any | None]) -> None:
     encoded = {name: None if v is None else progress.encode(v) for name, v in values.items()}
     _store(key=key, data={"write": encoded})
+
+
+def on_reset(forget: Callable[[], None]) -> None:
+    """Have "Reset my progress" call `forget`, which drops its feature's session keys.
+    Registered once per function (a module imported again replaces its own)."""
+    _forgetters[f"{forget.__module__}.{forget.__qualname__}"] = forget
 
 
 def sidebar(known: set[str]) -> None:
@@ -130,8 +114,8 @@ def _noop() -> None:
 
 
 def _reset() -> None:
-    for key in [k for k in st.session_state if str(k).startswith(RESET_PREFIXES)]:
-        del st.session_state[key]
+    for forget in list(_forgetters.values()):
+        forget()
     st.session_state[VISITED] = set()
     st.session_state[KEPT] = {}
     st.session_state[FORGET] = [name for name in progress.NAMES if name != progress.VISITED]

@@ -27,6 +27,8 @@ from teamroles.navigation import HOME
 from teamroles.ui import progress as progress_ui
 from teamroles.ui import shell as ui
 
+# Every session key of the quiz starts so, its widgets' too: `forget` drops them all.
+KEY_PREFIX = "quiz_"
 ATTEMPT = "quiz_attempt"  # the engine's Attempt, or absent before the first start
 RUN = "quiz_run"  # counts starts, so each attempt's widgets get fresh keys
 LENGTH = "quiz_length_param"  # "all" or a number, as it goes into the URL
@@ -42,6 +44,15 @@ INTRO = (
     "to the page that covers it."
 )
 RIGHT_MARK, WRONG_MARK = "✓ Right", "✗ Wrong"  # a sign and a word: not colour alone
+
+
+def forget() -> None:
+    """Drop the quiz's session state: "Reset my progress" in the sidebar calls this."""
+    for key in [k for k in st.session_state if str(k).startswith(KEY_PREFIX)]:
+        del st.session_state[key]
+
+
+progress_ui.on_reset(forget)
 
 
 def quizzes() -> dict[str, Quiz]:

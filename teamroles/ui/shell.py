@@ -11,7 +11,6 @@ import base64
 import copy
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 
@@ -27,12 +26,13 @@ from teamroles.navigation import (
     read_count,
     site_pages,
 )
+from teamroles.ui import assets
 from teamroles.ui import progress as progress_ui
 
 CARD_WIDTH = 340  # px: two cards side by side in the centred column (704 px), one on a phone
 MAX_PROBLEMS_SHOWN = 10  # on every page; the check command lists them all
 # A local file: a Material icon as page_icon makes the browser fetch it from Google.
-FAVICON = Path(__file__).resolve().parents[2] / "assets" / "favicon.png"
+FAVICON = assets.ASSETS / "favicon.png"
 # Encoded once: given a file path, set_page_config would read and register the file on
 # every run of every session.
 FAVICON_URL = "data:image/png;base64," + base64.b64encode(FAVICON.read_bytes()).decode()
