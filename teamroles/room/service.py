@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 from teamroles.content.quizbank import Quiz
 from teamroles.quiz import shuffled
-from teamroles.room import scoring
+from teamroles.room import notify, scoring
 from teamroles.room.codes import (
     new_code,
     new_host_token,
@@ -156,7 +156,7 @@ class RoomService:
     def _write(self) -> Iterator[sa.Connection]:
         with self.engine.connect() as connection:
             connection.execution_options(**write_options())
-            with connection.begin():
+            with notify.publishing(connection), connection.begin():
                 yield connection
 
     def _quizzes(self) -> Mapping[str, Quiz]:
@@ -409,6 +409,7 @@ class RoomService:
                 .where(*conditions)
                 .values(version=rooms.c.version + 1, **values(room, index, now))
             )
+            notify.written(connection, code)
             state = self._state(self._room(connection, code))
         self._changed(code)  # once committed
         return state
@@ -474,6 +475,7 @@ class RoomService:
                 .where(participants.c.id == participant_id)
                 .values(removed=True)
             )
+            notify.written(connection, code, activity=True)
         self._changed(code)
 
     # --- the participants -------------------------------------------------------
@@ -509,6 +511,7 @@ class RoomService:
                         )
                         .returning(participants.c.id)
                     ).scalar_one()
+                    notify.written(connection, code, version=False, activity=True)
             except IntegrityError:
                 raise NicknameTaken(name) from None
         return Joined(participant_id, token, name)
@@ -588,6 +591,7 @@ class RoomService:
                             ),
                         )
                     )
+                    notify.written(connection, code, version=False, activity=True)
                 return MyAnswer(index, choice, correct)
             except IntegrityError:
                 pass  # answered already: the first answer stands
@@ -804,6 +808,7 @@ class RoomService:
         code = normalize_code(code)
         with self._write() as connection:
             result = connection.execute(rooms.delete().where(rooms.c.code == code))
+            notify.written(connection, code)
         self._changed(code, gone=True)
         return result.rowcount > 0
 
