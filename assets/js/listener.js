@@ -10,6 +10,12 @@ const HOLD_TIMEOUT_MS = 45000; // longer than the server's hold: a stuck proxy, 
 const BACKOFF_MAX_MS = 30000;
 const FAILURES_BEFORE_FALLBACK = 2;
 const REPEAT_MS = 500; // a rerun that drew an older room (a cache) is asked again
+const ACTIVITY_REPEATS = 3; // the host's counts: asked again at most this often
+// Reruns asked for a newer version that never came: the session lost its fragments (the
+// server restarted, and a new session has not run the page yet). Reload the page, which
+// comes back as the same person: the address holds the room and the token.
+const RELOAD_AFTER_FIRES = 6;
+const RELOAD_GAP_MS = 30000;
 
 const listeners = (window.__teamrolesListeners = window.__teamrolesListeners || new Map());
 
@@ -36,6 +42,8 @@ function makeListener(key) {
     fired: 0,
     lastFire: 0,
     lastTarget: null,
+    repeats: 0,
+    unanswered: 0,
     timer: null,
     fallbackTimer: null,
     clockTimer: null,
@@ -52,6 +60,7 @@ function makeListener(key) {
 
   p.fire = (why) => {
     p.lastFire = Date.now();
+    p.repeats = p.lastTarget === target() ? p.repeats + 1 : 0;
     p.lastTarget = target();
     p.fired += 1;
     if (p.trigger) p.trigger("changed", { why, version: p.heardV, activity: p.heardA, n: p.fired });
@@ -61,14 +70,36 @@ function makeListener(key) {
   // target again only after REPEAT_MS (the rerun may still be on its way).
   p.kick = () => {
     if (p.timer || p.stopped || !wanted()) return;
-    const gap = p.lastTarget === target() ? REPEAT_MS : p.minGap;
+    const again = p.lastTarget === target();
+    const versionBehind = p.heardV > p.drawnV;
+    if (again && !versionBehind && p.repeats >= ACTIVITY_REPEATS) {
+      p.reload(); // the host's counts never came: see RELOAD_AFTER_FIRES
+      return;
+    }
+    const gap = again ? REPEAT_MS : p.minGap;
     const delay = Math.max(0, p.lastFire + gap - Date.now());
     p.timer = setTimeout(() => {
       p.timer = null;
       if (p.stopped || !wanted()) return;
       p.fire("push");
+      if (p.heardV > p.drawnV) {
+        p.unanswered += 1;
+        if (p.unanswered >= RELOAD_AFTER_FIRES) p.reload();
+      }
       p.kick();
     }, delay);
+  };
+
+  p.reload = () => {
+    let last = 0;
+    try {
+      last = Number(window.sessionStorage.getItem("teamroles.listener.reloaded")) || 0;
+      if (Date.now() - last < RELOAD_GAP_MS) return;
+      window.sessionStorage.setItem("teamroles.listener.reloaded", String(Date.now()));
+    } catch (error) {
+      return; // no storage: never risk a reload loop
+    }
+    window.location.reload();
   };
 
   p.enterFallback = () => {
@@ -158,6 +189,8 @@ function makeListener(key) {
     p.trigger = trigger;
     p.code = data.code;
     p.host = data.seen !== null && data.seen !== undefined;
+    if (data.version > p.drawnV) p.unanswered = 0;
+    if (p.host && data.seen > p.drawnA) p.repeats = 0;
     p.drawnV = data.version;
     p.drawnA = p.host ? data.seen : 0;
     p.heardV = Math.max(p.heardV, p.drawnV);

@@ -110,11 +110,15 @@ async def changes(request: Request) -> JSONResponse:
     gone = asyncio.ensure_future(_disconnected(request))
     try:
         await asyncio.wait({waiting, gone}, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:  # the server is stopping
+        waiting.cancel()
+        raise
     finally:
         gone.cancel()
-        if not waiting.done():  # the browser went away: free its place at once
-            waiting.cancel()
-    if waiting.cancelled():
+    if not waiting.done():  # the browser went away: free its place at once
+        waiting.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await waiting
         return JSONResponse({"error": "gone"}, status_code=499, headers=NO_STORE)
     try:
         version, activity = waiting.result()
