@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -393,23 +394,35 @@ def fragment_intervals(monkeypatch) -> list:
     return intervals
 
 
-def test_the_live_views_poll_until_the_room_ends_then_stop(service, fragment_intervals):
-    """run_every is fixed when a fragment is defined: an ended room defines none."""
-    intervals = fragment_intervals
+def listeners(at) -> list[dict]:
+    """What each room listener on the page was drawn with (its JavaScript is not run)."""
+    return [
+        json.loads(element.proto.json)
+        for element in at.get("bidi_component")
+        if element.proto.component_name == "teamroles.listener"
+    ]
+
+
+def test_the_live_views_listen_until_the_room_ends_then_stop(service, fragment_intervals):
+    """No timer: each live view draws one listener with the room's version (the host's
+    with the activity it saw, and the shorter fallback); an ended room draws none."""
     room = new_room(service)
     ann = join(room.code, "Ann")
-    assert workshop.PARTICIPANT_POLL_SECONDS in intervals
+    [phone] = listeners(ann)
+    assert (phone["code"], phone["version"], phone["seen"]) == (room.code, 0, None)
+    assert phone["fallback_ms"] == workshop.PARTICIPANT_POLL_SECONDS * 1000
     host = host_view(room.code, room.host_token)
-    assert intervals[-1] == workshop.POLL_SECONDS
+    [projector] = listeners(host)
+    assert projector["seen"] is not None
+    assert projector["fallback_ms"] == workshop.POLL_SECONDS * 1000
     service.start(room.code, room.host_token)
-    intervals.clear()
     ann.run()
-    assert workshop.PARTICIPANT_POLL_SECONDS in intervals  # a question: still watching
+    assert [phone["version"] for phone in listeners(ann)] == [service.state(room.code).version]
     service.end(room.code, room.host_token)
-    intervals.clear()
     ann.run()  # the page run that draws the ended room
     host.run()
-    assert not any(intervals), intervals
+    assert listeners(ann) == listeners(host) == []
+    assert not any(fragment_intervals), fragment_intervals
 
 
 def test_a_room_that_cannot_be_created_is_a_sentence_on_the_form(service, monkeypatch):
@@ -438,17 +451,16 @@ def test_the_database_url_can_come_from_the_secrets_file(tmp_path, monkeypatch):
     assert open_service(url).state(code).phase == "lobby"
 
 
-def test_a_room_deleted_while_its_pages_are_open_says_so_and_stops_polling(
+def test_a_room_deleted_while_its_pages_are_open_says_so_and_stops_listening(
     service, fragment_intervals
 ):
     room = new_room(service)
     ann = join(room.code, "Ann")
     host = host_view(room.code, room.host_token)
-    assert workshop.POLL_SECONDS in fragment_intervals
-    assert workshop.PARTICIPANT_POLL_SECONDS in fragment_intervals
+    assert len(listeners(ann)) == len(listeners(host)) == 1
     assert service.delete_room(room.code)
-    fragment_intervals.clear()
     for at in (ann.run(), host.run()):
+        assert listeners(at) == []
         assert not any(fragment_intervals), fragment_intervals
         assert not at.exception
         assert f"There is no room with the code {room.code}" in messages(at, "error").replace(

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, Row
 
 from teamroles.content.quizbank import Quiz
+from teamroles.room import notify
 from teamroles.room.codes import token_hash, token_matches
 from teamroles.room.errors import NotHost, NotParticipant, RoomError, RoomNotFound
 from teamroles.room.store import participants, rooms, write_options
@@ -57,7 +58,8 @@ class RoomRows:
     def write(self) -> Iterator[sa.Connection]:
         with self.engine.connect() as connection:
             connection.execution_options(**write_options())
-            with connection.begin():
+            # After the commit, the change goes to this server's broker (room/notify.py).
+            with notify.publishing(connection), connection.begin():
                 yield connection
 
 

@@ -32,6 +32,7 @@ from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError
 
 from teamroles.quiz import shuffled
+from teamroles.room import notify
 from teamroles.room.cache import RoomCache
 from teamroles.room.codes import (
     new_code,
@@ -239,6 +240,7 @@ class RoomService:
                 .where(*conditions)
                 .values(version=rooms.c.version + 1, **values(room, index, now))
             )
+            notify.written(connection, code)
             state = room_state(room_row(connection, code))
         self._cache.changed(code)  # once committed
         return state
@@ -304,6 +306,7 @@ class RoomService:
                 .where(participants.c.id == participant_id)
                 .values(removed=True)
             )
+            notify.written(connection, code, activity=True)
         self._cache.changed(code)
 
     # --- the participants -------------------------------------------------------
@@ -339,6 +342,7 @@ class RoomService:
                         )
                         .returning(participants.c.id)
                     ).scalar_one()
+                    notify.written(connection, code, version=False, activity=True)
             except IntegrityError:
                 raise NicknameTaken(name) from None
         return Joined(participant_id, token, name)
@@ -418,6 +422,7 @@ class RoomService:
                             ),
                         )
                     )
+                    notify.written(connection, code, version=False, activity=True)
                 return MyAnswer(index, choice, correct)
             except IntegrityError:
                 pass  # answered already: the first answer stands
@@ -471,6 +476,7 @@ class RoomService:
         code = normalize_code(code)
         with self._rows.write() as connection:
             result = connection.execute(rooms.delete().where(rooms.c.code == code))
+            notify.written(connection, code)
         self._cache.changed(code, gone=True)
         return result.rowcount > 0
 

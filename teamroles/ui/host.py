@@ -3,9 +3,11 @@
 Without `?room=` the page is the create form. After "Create room" it shows the
 room's code, join link, QR code and the secret host link once; the host view
 (`?room=CODE&host=TOKEN`) is what goes on the projector: wide, large type, no
-sidebar, one question at a time and only the buttons that apply now. The host
-view polls the database every `POLL_SECONDS` inside one `st.fragment`, so joins and
-answers show up by themselves; the timer stops once the room has ended.
+sidebar, one question at a time and only the buttons that apply now. The host view
+is one `st.fragment` with the room's listener in it (teamroles/ui/listener.py): it
+reruns when anyone joins or answers (at most 4 times a second) or the room moves on,
+so joins and answers show up by themselves, with no timer (without push, every
+`POLL_SECONDS`); the listener stops once the room has ended.
 
 Every host action goes through `RoomService`, which checks the host token each time:
 a page without the right token draws no control at all.
@@ -23,7 +25,7 @@ from teamroles.figures import room_results, style
 from teamroles.room import NotHost, Person, RoomError, RoomState
 from teamroles.room import screens as workshop
 from teamroles.textsafe import plain
-from teamroles.ui import assets
+from teamroles.ui import assets, listener
 from teamroles.ui import room as room_ui
 from teamroles.ui import shell as ui
 
@@ -262,9 +264,7 @@ def host_page(code: str, token: str | None) -> None:
         st.set_page_config(page_title=f"Room {code}: {state.quiz_title}", layout="wide")
         st.html(HOST_CSS)
         ticking = state.phase != "ended"
-        # run_every is fixed when the fragment is defined: a full rerun switches it off.
-        live = st.fragment(run_every=workshop.POLL_SECONDS if ticking else None)(host_live)
-        live(code, token, ticking)
+        st.fragment(host_live)(code, token, ticking)
 
 
 def _not_host(code: str, error: Exception) -> None:
@@ -290,17 +290,27 @@ def host_live(
     code: str, token: str, ticking: bool, ending: Callable[[], None] | None = None
 ) -> None:
     """The projected room: phase, controls, lobby, question, reveal or results (also on a
-    deck's live slide). Runs inside a timer fragment. `ending` draws what follows the
-    results (default: "Create a new room", which leaves for the create form; a deck's
-    live slide asks its question again without leaving the deck)."""
+    deck's live slide). Runs inside a fragment, which its listener reruns when the room
+    changes (until it ends). `ending` draws what follows the results (default: "Create
+    a new room", which leaves for the create form; a deck's live slide asks its question
+    again without leaving the deck)."""
     service = room_ui.service()
+    seen = listener.host_seen(code)  # before anything is read: later activity reruns
     with room_ui.database_guard():
         try:
             state = service.check_host(code, token)
-        except RoomError:  # deleted meanwhile, say: the page says so, with no timer
+        except RoomError:  # deleted meanwhile, say: the page says so, with no listener
             st.rerun()
         if (state.phase != "ended") != ticking:
             st.rerun()
+        if ticking:
+            listener.listen(
+                code,
+                state.version,
+                seen=seen,
+                fallback_ms=int(workshop.POLL_SECONDS * 1000),
+                countdown_ms=listener.countdown_ms(state),
+            )
         with st.container(key="room-host"):
             _top_bar(state)
             _controls(state, code, token)

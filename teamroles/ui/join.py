@@ -4,14 +4,16 @@
 the address (`&me=TOKEN`), so a reload, a phone that slept or a dropped connection
 comes back as the same person, with their answers.
 
-A room of 200 phones waits most of the time, so a phone's timer must cost little:
-the screen is one fragment that reruns every `PARTICIPANT_POLL_SECONDS` and draws a
-few elements, reading only the room's state, which the process's sessions share for
-a quarter of a second (`RoomService.state(max_age=...)`). What a question, an answer
-or a score needs is read once per host action (the room's `version`), and the
-question and the standings once for the whole room. A host action therefore costs
-each phone one ordinary tick, not a page run, and a tap on an answer reruns only
-the screen. The timer stops once the room has ended.
+A room of 200 phones waits most of the time, so a waiting phone must cost nothing:
+the screen is one fragment with the room's listener in it (teamroles/ui/listener.py),
+which reruns it only when the host acts (the room's `version` changes); without push
+(a proxy that blocks the route) the listener falls back to a rerun every
+`PARTICIPANT_POLL_SECONDS`. A rerun draws a few elements, reading only the room's
+state, which the process's sessions share for a quarter of a second
+(`RoomService.state(max_age=...)`). What a question, an answer or a score needs is
+read once per host action, and the question and the standings once for the whole
+room. A host action therefore costs each phone one fragment run, not a page run, and
+a tap on an answer reruns only the screen. The listener stops once the room has ended.
 
 Nicknames are always shown as text: `st.text`, or Markdown escaped by
 `teamroles.textsafe.plain`.
@@ -26,7 +28,7 @@ import streamlit as st
 from teamroles.room import NotParticipant, RoomError, RoomNotFound, RoomState
 from teamroles.room import screens as workshop
 from teamroles.textsafe import plain
-from teamroles.ui import assets
+from teamroles.ui import assets, listener
 from teamroles.ui import room as room_ui
 from teamroles.ui import shell as ui
 
@@ -124,12 +126,10 @@ def participant_page(code: str, token: str) -> bool:
     st.set_page_config(page_title=f"Room {code}: {state.quiz_title}")
     ticking = state.phase != "ended"
     with st.container(key="room-phone"):
-        # What never changes is drawn once, outside the timer's fragment.
+        # What never changes is drawn once, outside the live fragment.
         st.title(state.quiz_title, anchor=False)
         st.text(f"{person.nickname} · Room {code}")  # a nickname is text, never Markdown
-        # run_every is fixed when the fragment is defined: a full rerun switches it off.
-        live = st.fragment(run_every=workshop.PARTICIPANT_POLL_SECONDS if ticking else None)
-        live(_live)(code, token, ticking)
+        st.fragment(_live)(code, token, ticking)
     return True
 
 
@@ -147,10 +147,17 @@ def _live(code: str, token: str, ticking: bool) -> None:
     with room_ui.database_guard():
         try:
             state = service.state(code, max_age=workshop.STATE_MAX_AGE_SECONDS)
-        except RoomError:  # deleted meanwhile, say: the page says so, with no timer
+        except RoomError:  # deleted meanwhile, say: the page says so, with no listener
             st.rerun()
         if (state.phase != "ended") != ticking:
             st.rerun()
+        if ticking:
+            listener.listen(
+                code,
+                state.version,
+                fallback_ms=int(workshop.PARTICIPANT_POLL_SECONDS * 1000),
+                countdown_ms=listener.countdown_ms(state),
+            )
         try:
             view = _view(service, code, token, state)
         except NotParticipant as error:

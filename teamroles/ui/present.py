@@ -597,8 +597,8 @@ def _live(site: Site, deck: Deck, slide: Slide) -> None:
             return
         st.html(workshop_ui.HOST_CSS)  # style only: the room's large code, counts and chart text
         ticking = state.phase != "ended"
-        live = st.fragment(run_every=workshop.POLL_SECONDS if ticking else None)
-        live(workshop_ui.host_live)(
+        # The room's listener (in host_live) reruns this fragment when the room changes.
+        st.fragment(workshop_ui.host_live)(
             code, token, ticking, functools.partial(_live_ending, deck.id, slide)
         )
 

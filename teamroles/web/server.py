@@ -15,8 +15,11 @@ from teamroles.web import compress
 
 
 def routes() -> list:
-    """The app's own routes (none may clash with Streamlit's reserved prefixes)."""
-    return []
+    """The app's own routes (none may clash with Streamlit's reserved prefixes): the
+    room's push route, `GET /rooms/{code}/changes` (teamroles/web/routes.py)."""
+    from teamroles.web import routes as room_routes
+
+    return room_routes.routes()
 
 
 def middleware() -> list:
@@ -26,5 +29,9 @@ def middleware() -> list:
 
 @contextlib.asynccontextmanager
 async def lifespan(app: Any) -> AsyncIterator[None]:
-    """Started once per server process, before the first request; stopped at shutdown."""
-    yield None
+    """Started once per server process, before the first request; stopped at shutdown:
+    the room's push broker (and on PostgreSQL its listening connection)."""
+    from teamroles.web import routes as room_routes
+
+    async with room_routes.push():
+        yield None
