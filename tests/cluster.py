@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from bench.server import free_port
 from teamroles.room import make_engine, upgrade
 from tests import browser
 
@@ -227,7 +228,7 @@ def running_cluster(servers: int = 2, env: dict[str, str] | None = None) -> Iter
         running = [
             stack.enter_context(browser.server_process(env=environment)) for _ in range(servers)
         ]
-        listen = browser.free_port()
+        listen = free_port()
         ports = [urlsplit(server.url).port for server in running]
         prefix = stack.enter_context(nginx_process(listen, ports))
         yield Cluster(running, f"http://127.0.0.1:{listen}", url, prefix / "access.log")
