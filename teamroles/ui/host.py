@@ -301,16 +301,7 @@ def host_live(
             state = service.check_host(code, token)
         except RoomError:  # deleted meanwhile, say: the page says so, with no listener
             st.rerun()
-        if (state.phase != "ended") != ticking:
-            st.rerun()
-        if ticking:
-            listener.listen(
-                code,
-                state.version,
-                seen=seen,
-                fallback_ms=int(workshop.POLL_SECONDS * 1000),
-                countdown_ms=listener.countdown_ms(state),
-            )
+        listener.follow(state, ticking, int(workshop.POLL_SECONDS * 1000), seen=seen)
         with st.container(key="room-host"):
             _top_bar(state)
             _controls(state, code, token)

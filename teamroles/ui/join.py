@@ -149,15 +149,7 @@ def _live(code: str, token: str, ticking: bool) -> None:
             state = service.state(code, max_age=workshop.STATE_MAX_AGE_SECONDS)
         except RoomError:  # deleted meanwhile, say: the page says so, with no listener
             st.rerun()
-        if (state.phase != "ended") != ticking:
-            st.rerun()
-        if ticking:
-            listener.listen(
-                code,
-                state.version,
-                fallback_ms=int(workshop.PARTICIPANT_POLL_SECONDS * 1000),
-                countdown_ms=listener.countdown_ms(state),
-            )
+        listener.follow(state, ticking, int(workshop.PARTICIPANT_POLL_SECONDS * 1000))
         try:
             view = _view(service, code, token, state)
         except NotParticipant as error:

@@ -78,3 +78,19 @@ def countdown_ms(state: RoomState) -> int | None:
 
 def _rerun_fragment() -> None:
     """The trigger's callback: nothing to do, the fragment's rerun draws the room."""
+
+
+def follow(state: RoomState, ticking: bool, fallback_ms: int, seen: int | None = None) -> None:
+    """Keep a live fragment on its room: a room that ended (or a fragment drawn for an
+    ended room that is live again) reruns the page, whose fragment is then of the right
+    kind; a live room gets its listener (with the host's `seen`, None on a phone)."""
+    if (state.phase != "ended") != ticking:
+        st.rerun()
+    if ticking:
+        listen(
+            state.code,
+            state.version,
+            seen=seen,
+            fallback_ms=fallback_ms,
+            countdown_ms=countdown_ms(state),
+        )
