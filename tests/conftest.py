@@ -10,7 +10,7 @@ import pytest
 from tests import browser, content_variants
 
 ROOT = Path(__file__).resolve().parent.parent
-BROWSER_FIXTURES = {"chromium", "server_url", "page"}
+BROWSER_FIXTURES = {"chromium", "server_url", "page", "tabs"}
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -65,6 +65,30 @@ def page(chromium):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def dialogs() -> list[str]:
+    """Every alert/confirm/prompt any tab of the test opened (there must be none)."""
+    return []
+
+
+@pytest.fixture
+def tabs(chromium, dialogs):
+    """tabs(viewport) -> a fresh tab in its own context (its own Streamlit session): a
+    host and a room of phones are several of these."""
+    contexts = []
+
+    def open_tab(viewport=browser.PHONE):
+        context = chromium.new_context(viewport=viewport, accept_downloads=True)
+        contexts.append(context)
+        tab = context.new_page()
+        tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture(scope="module", params=["shipped", "grown"])

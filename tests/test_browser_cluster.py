@@ -53,28 +53,6 @@ def nginx_cluster():
         yield running
 
 
-@pytest.fixture
-def dialogs() -> list[str]:
-    return []
-
-
-@pytest.fixture
-def tabs(chromium, dialogs):
-    """tabs(viewport) -> a fresh tab in its own context (its own Streamlit session)."""
-    contexts = []
-
-    def open_tab(viewport=browser.PHONE):
-        context = chromium.new_context(viewport=viewport)
-        contexts.append(context)
-        tab = context.new_page()
-        tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        return tab
-
-    yield open_tab
-    for context in contexts:
-        context.close()
-
-
 def button(page, name: str):
     return page.get_by_role("button", name=name, exact=True)
 

@@ -15,16 +15,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from teamroles.room import open_service
 from teamroles.room import screens as workshop
 from tests import browser
-from tests.test_browser_workshop import (  # noqa: F401 (fixtures)
-    LIVE,
-    PHONE,
-    PROJECTOR,
-    QUIZ,
-    button,
-    dialogs,
-    join,
-    tabs,
-)
+from tests.test_browser_workshop import LIVE, PHONE, PROJECTOR, QUIZ, button, join
 
 pytestmark = pytest.mark.browser
 
@@ -91,7 +82,7 @@ def room_server(tmp_path):
         yield base, open_service(url)
 
 
-def test_a_waiting_phone_is_silent_and_hears_the_host_at_once(room_server, tabs):  # noqa: F811
+def test_a_waiting_phone_is_silent_and_hears_the_host_at_once(room_server, tabs):
     base, service = room_server
     room = service.create_room(QUIZ.id, questions=2, shuffle=False)
     first, second = (service.question(room.code, i) for i in range(2))
@@ -128,7 +119,7 @@ def test_a_waiting_phone_is_silent_and_hears_the_host_at_once(room_server, tabs)
     assert frames.reruns()[before:] == []
 
 
-def test_with_the_route_blocked_the_phone_falls_back_to_timed_reruns(room_server, tabs):  # noqa: F811
+def test_with_the_route_blocked_the_phone_falls_back_to_timed_reruns(room_server, tabs):
     base, service = room_server
     room = service.create_room(QUIZ.id, questions=2, shuffle=False)
     first = service.question(room.code, 0)
@@ -155,7 +146,7 @@ def test_with_the_route_blocked_the_phone_falls_back_to_timed_reruns(room_server
     )
 
 
-def test_after_kill_9_and_a_restart_the_listeners_reconnect(tmp_path, tabs):  # noqa: F811
+def test_after_kill_9_and_a_restart_the_listeners_reconnect(tmp_path, tabs):
     """SIGKILL in the lobby, a new server on the same database and address: the pages
     that were open listen again, and the room goes on with nobody lost."""
     from urllib.parse import urlsplit

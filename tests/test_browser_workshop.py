@@ -57,29 +57,6 @@ def room_server(db_url):
         yield url
 
 
-@pytest.fixture
-def dialogs() -> list[str]:
-    """Every alert/confirm/prompt any tab of the test opened (there must be none)."""
-    return []
-
-
-@pytest.fixture
-def tabs(chromium, dialogs):
-    """tabs(viewport) -> a fresh tab in its own context (its own Streamlit session)."""
-    contexts = []
-
-    def open_tab(viewport=PHONE):
-        context = chromium.new_context(viewport=viewport, accept_downloads=True)
-        contexts.append(context)
-        tab = context.new_page()
-        tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        return tab
-
-    yield open_tab
-    for context in contexts:
-        context.close()
-
-
 def check_axe(page, state: str, found: dict) -> None:
     browser.wait_for_app(page)
     violations = browser.axe_violations(page)
