@@ -15,7 +15,15 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from teamroles.room import open_service
 from teamroles.room import screens as workshop
 from tests import browser
-from tests.test_browser_workshop import LIVE, PHONE, PROJECTOR, QUIZ, button, join
+from tests.test_browser_workshop import (
+    LIVE,
+    PHONE,
+    PROJECTOR,
+    QUIZ,
+    button,
+    join,
+    room_on_its_own_server,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -149,20 +157,9 @@ def test_with_the_route_blocked_the_phone_falls_back_to_timed_reruns(room_server
 def test_after_kill_9_and_a_restart_the_listeners_reconnect(tmp_path, tabs):
     """SIGKILL in the lobby, a new server on the same database and address: the pages
     that were open listen again, and the room goes on with nobody lost."""
-    from urllib.parse import urlsplit
-
-    url = f"sqlite:///{tmp_path / 'rooms.sqlite3'}"
-    env = {"TEAMROLES_DATABASE_URL": url}
-    service = open_service(url)
-    room = service.create_room(QUIZ.id, questions=2, shuffle=False)
-    first = service.question(room.code, 0)
-    with browser.server_process(env=env) as server:
-        base, port = server.url, int(urlsplit(server.url).port)
-        ann, bo = tabs(PHONE), tabs(PHONE)
-        join(ann, base, room.code, "Ann")
-        join(bo, base, room.code, "Bo")
-        host = tabs(PROJECTOR)
-        browser.open_page(host, f"{base}/workshop?room={room.code}&host={room.host_token}")
+    with room_on_its_own_server(tmp_path, tabs, questions=2) as started:
+        service, room, first, server = started.service, started.room, started.first, started.server
+        env, port, host, (ann, bo) = started.env, started.port, started.host, started.phones
         expect(host.get_by_text("2 people joined", exact=True)).to_be_visible(timeout=LIVE)
         for page in (ann, bo, host):
             wait_for_listener(page)

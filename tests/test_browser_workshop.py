@@ -8,12 +8,14 @@ room for the live views' poll (`workshop.POLL_SECONDS`).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
 import re
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -314,22 +316,41 @@ def test_a_participant_with_the_host_url_but_no_or_a_forged_token_controls_nothi
 # ---------------------------------------------------------------- a server restart
 
 
+@contextlib.contextmanager
+def room_on_its_own_server(tmp_path, tabs, questions: int):
+    """A room in a fresh SQLite file, served by a server of its own that the test may
+    kill; Ann and Bo joined on phones, the host's view open on a projector."""
+    env = {"TEAMROLES_DATABASE_URL": f"sqlite:///{tmp_path / 'rooms.sqlite3'}"}
+    service = open_service(env["TEAMROLES_DATABASE_URL"])
+    room = service.create_room(QUIZ.id, questions=questions, shuffle=False)
+    with browser.server_process(env=env) as server:
+        base = server.url
+        ann, bo = tabs(PHONE), tabs(PHONE)
+        tokens = (join(ann, base, room.code, "Ann"), join(bo, base, room.code, "Bo"))
+        host = tabs(PROJECTOR)
+        browser.open_page(host, f"{base}/workshop?room={room.code}&host={room.host_token}")
+        yield SimpleNamespace(
+            service=service,
+            room=room,
+            first=service.question(room.code, 0),
+            server=server,
+            env=env,
+            base=base,
+            port=int(urlsplit(base).port),
+            phones=(ann, bo),
+            tokens=tokens,
+            host=host,
+        )
+
+
 def test_a_room_survives_the_server_being_killed_and_restarted(tmp_path, tabs):
     """SIGKILL mid-question, then a new server on the same database and address: the open
     pages reconnect by themselves, and fresh ones opened from the links find every
     participant and answer where they were."""
-    url = f"sqlite:///{tmp_path / 'rooms.sqlite3'}"
-    env = {"TEAMROLES_DATABASE_URL": url}
-    service = open_service(url)
-    room = service.create_room(QUIZ.id, questions=3, shuffle=False)
-    first = service.question(room.code, 0)
-    with browser.server_process(env=env) as server:
-        base, port = server.url, int(urlsplit(server.url).port)
-        ann, bo = tabs(PHONE), tabs(PHONE)
-        ann_token = join(ann, base, room.code, "Ann")
-        bo_token = join(bo, base, room.code, "Bo")
-        host = tabs(PROJECTOR)
-        browser.open_page(host, f"{base}/workshop?room={room.code}&host={room.host_token}")
+    with room_on_its_own_server(tmp_path, tabs, questions=3) as started:
+        service, room, first, server = started.service, started.room, started.first, started.server
+        env, base, port, host = started.env, started.base, started.port, started.host
+        (ann, bo), (ann_token, bo_token) = started.phones, started.tokens
         button(host, "Start").click()
         expect(button(ann, first.answer)).to_be_enabled(timeout=LIVE)
         button(ann, first.answer).click()

@@ -108,14 +108,9 @@ def service(tmp_path, monkeypatch):
 
 
 def test_a_live_slide_opens_a_room_for_its_question_and_runs_it(service):
-    deck = SITE.decks[0]
-    live = next(slide for slide in deck.slides if slide.is_live)
-    at = present({"deck": deck.id, "slide": str(live.number)})
-    button(at, "Open a room for this question").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    text = shown(at)
-    ((code, _token),) = at.session_state[present_ui.ROOMS].values()
-    assert code in text  # the join code, as in the workshop's lobby
+    opened = _open_live_room(service)
+    at, live, code = opened.at, opened.slide, opened.code
+    assert code in shown(at)  # the join code, as in the workshop's lobby
     state = service.state(code)
     assert state.total == 1
     assert service.question(code, 0).statement == live_statement(live)
