@@ -10,7 +10,7 @@ import pytest
 from tests import browser, content_variants
 
 ROOT = Path(__file__).resolve().parent.parent
-BROWSER_FIXTURES = {"chromium", "server_url", "page", "tabs"}
+BROWSER_FIXTURES = {"chromium", "server_url", "page"}
 
 
 @pytest.hookimpl(tryfirst=True)
