@@ -4,7 +4,8 @@
     .venv/bin/python -m bench --quick         # every scenario, small numbers: a smoke run
     .venv/bin/python -m bench --only room     # one scenario (or several)
 
-Scenarios: cold (f), pages (a), fragments (b), burst (d), room (c and e). Each starts
+Scenarios: cold (f), pages (a), fragments (b), burst (d), room (c and e), and firstvisit
+(issue 20: a phone's first visit in Chromium, bench/firstvisit.py). Each starts
 its own servers (the app, and bare Streamlit apps from bench/ with the repository's
 `.streamlit/config.toml`) on 127.0.0.1, drives them with simulated browser tabs
 (`bench/protocol.py`), prints its tables, and the run ends with the issue's targets,
@@ -30,10 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import protocol, scenarios  # noqa: E402
+from bench import firstvisit, protocol, scenarios  # noqa: E402
 from bench.measure import Table, ms, num  # noqa: E402
 
-SCENARIOS = ("cold", "pages", "fragments", "burst", "room")
+SCENARIOS = ("cold", "pages", "fragments", "burst", "room", "firstvisit")
 DOC = ROOT / "docs" / "performance.md"
 NOTES = ROOT / "bench" / "notes.md"
 COMMAND = ".venv/bin/python -m bench"
@@ -63,6 +64,7 @@ def plan(quick: bool) -> dict:
                     answer_wait=8,
                 )
             },
+            "firstvisit": {"n": 20, "throttle": False},
         }
     return {
         "cold": {"repeats": 3},
@@ -75,6 +77,7 @@ def plan(quick: bool) -> dict:
         "fragments": {"n": 100, "questions": 3, "bare_waves": 5},
         "burst": {"n": 200},
         "room": {"plan": scenarios.RoomPlan()},
+        "firstvisit": {"n": 200},
     }
 
 
@@ -84,6 +87,7 @@ RUNNERS = {
     "fragments": lambda p: scenarios.fragment_clicks(**p),
     "burst": lambda p: scenarios.bursts(**p),
     "room": lambda p: scenarios.room(**p),
+    "firstvisit": lambda p: firstvisit.first_visit(**p),
 }
 
 
@@ -200,6 +204,44 @@ def targets(m: dict) -> list[tuple[str, str, bool | None]]:
         "room_rss_mb",
         lambda v: f"{v:.0f} MB",
         lambda v: v <= 250,
+    )
+    add(
+        "/join, a phone's first visit: at most 1.0 MB on the wire (bare app beside it)",
+        ("fv_join_kb", "fv_bare_kb"),
+        lambda v, b: f"{v:,.0f} KB (bare {b:,.0f} KB)",
+        lambda v, b: v <= 1024,
+    )
+    add(
+        "/join, a phone's first visit on fast 3G: usable form within 7 s",
+        "fv_join_fast3g",
+        lambda v: f"{v:.1f} s",
+        lambda v: v <= 7.0,
+    )
+    for page in ("home", "quiz"):
+        add(
+            f"/{'' if page == 'home' else page}, a phone's first visit: at most 1.2 MB",
+            f"fv_{page}_kb",
+            lambda v: f"{v:,.0f} KB",
+            lambda v: v <= 1.2 * 1024,
+        )
+    add(
+        "A second visit: at most 50 KB (worst page)",
+        ("fv_join_second_kb", "fv_home_second_kb", "fv_quiz_second_kb"),
+        lambda *v: f"{max(v):.1f} KB",
+        lambda *v: max(v) <= 50,
+    )
+    add(
+        f"{m.get('fv_n', 200):.0f} first visits to the join link at once: p95 no worse "
+        "than uncompressed",
+        ("fv_burst_p95", "fv_burst_p95_plain"),
+        lambda v, p: f"{ms(v)} ms (uncompressed {ms(p)} ms)",
+        lambda v, p: v <= p,
+    )
+    add(
+        f"Server CPU for {m.get('fv_n', 200):.0f} first visits (reported)",
+        ("fv_burst_cpu", "fv_burst_cpu_plain"),
+        lambda v, p: f"{v:.1f} s (uncompressed {p:.1f} s)",
+        lambda v, p: True,
     )
     add(
         "Cold start to the first rendered page: at most 1.5 times the bare app's",

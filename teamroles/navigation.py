@@ -8,6 +8,10 @@ from teamroles.content.example import URL_PATH as EXAMPLE
 from teamroles.content.site import Site
 
 HOME = "home"
+# Pages a phone opens first, in a workshop: they draw only what they show, so not the
+# browser store of a reader's progress (its component's script and Arrow's, about
+# 200 KB before compression, issue 20).
+PHONE_PAGES = frozenset({"join"})
 VISITED_MARK = "✓"
 SECTIONS = ("Start", "Roles", "See", "Practise", "Workshop", "Reference")
 # Short enough that "invitation: page title" fits one line of a 375 px phone.

@@ -18,6 +18,7 @@ import streamlit as st
 from teamroles.content.site import APP_MAX_AGE_SECONDS, Site, load_site
 from teamroles.navigation import (
     HOME,
+    PHONE_PAGES,
     SECTION_INVITATIONS,
     PageSpec,
     first_page_of_each_section,
@@ -76,7 +77,8 @@ def run_app() -> None:
     visited.add(current.url_path)
     with st.sidebar:
         st.caption(read_count(specs, visited))
-        progress_ui.sidebar({spec.url_path for spec in specs})
+        if current.url_path not in PHONE_PAGES:
+            progress_ui.sidebar({spec.url_path for spec in specs})
     _problems_banner(site)
     chosen.run()
 

@@ -11,6 +11,8 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from teamroles.web import compress
+
 
 def routes() -> list:
     """The app's own routes (none may clash with Streamlit's reserved prefixes): the
@@ -22,7 +24,7 @@ def routes() -> list:
 
 def middleware() -> list:
     """Middleware run before Streamlit's own, on every request."""
-    return []
+    return [*compress.middleware()]
 
 
 @contextlib.asynccontextmanager
