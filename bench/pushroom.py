@@ -318,6 +318,8 @@ async def _big_one_server(plan: PushPlan, report: dict) -> None:
                 report["big1_cpu"] = window.share()
                 report["big1_load"] = window.load_share()
                 report["big1_sent"] = _sent(phones) - sent0
+                report["big1_fallback"] = sum(p.listener.mode == "fallback" for p in phones)
+                report["big1_fallback_fired"] = sum(p.listener.fired["fallback"] for p in phones)
                 report["big1_rss"] = server.rss_kb()
                 report["big1_rss0"] = rss0
                 total = service.state(created.code).total
@@ -414,6 +416,7 @@ async def _big_two_servers(plan: PushPlan, report: dict) -> None:
             report["big2_wait_cpu"] = {name: w.share() for name, w in windows.items()}
             report["big2_load"] = windows["nginx"].load_share()
             report["big2_rss"] = [s.rss_kb() for s in servers]
+            report["big2_fallback"] = sum(p.listener.mode == "fallback" for p in phones)
             total = service.state(created.code).total
             windows = {name: PidsCpu(p) for name, p in pids.items()}
             report["big2_next"] = await next_question(host, phones, 1, total)
@@ -589,6 +592,11 @@ async def push_room(plan: PushPlan) -> Result:
         ["server CPU while waiting, share of one core", num(report["big1_cpu"], 3)],
         ["requests the phones sent over the websocket while waiting", report["big1_sent"]],
         [
+            "phones on the fallback at the end of the wait (the route answered 503: the cap "
+            "of 1,000 waiters per room, and the host waits too)",
+            f"{report['big1_fallback']} ({report['big1_fallback_fired']} timed triggers)",
+        ],
+        [
             "server RSS before the phones / while waiting, MB",
             f"{num(report['big1_rss0'] / 1024, 0)} / {num(report['big1_rss'] / 1024, 0)}",
         ],
@@ -642,6 +650,7 @@ async def push_room(plan: PushPlan) -> Result:
             ],
             ["next question, one server (above): p95 ms", ms(m["big1_next_p95"])],
             ["errors on the phones", report["big2_errors"]],
+            ["phones on the fallback at the end of the wait", report["big2_fallback"]],
         ]
         tables.append(two)
     return Result(tables, m)
