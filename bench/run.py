@@ -1,6 +1,6 @@
 """Run the performance benchmark of issue 9 and write docs/performance.md.
 
-    .venv/bin/python -m bench                 # everything (under 10 minutes on 2 cores)
+    .venv/bin/python -m bench                 # everything (about 13 minutes on 2 cores)
     .venv/bin/python -m bench --quick         # every scenario, small numbers: a smoke run
     .venv/bin/python -m bench --only room     # one scenario (or several)
 
