@@ -53,7 +53,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
-MAX_SESSIONS = 500
+MAX_SESSIONS = 1200  # a 1,000-phone room and its host
 REQUEST_TIMEOUT = 60.0  # seconds a request may wait for its script_finished
 CONNECT_TIMEOUT = 30.0
 
@@ -163,8 +163,19 @@ def _check_loopback(url: str) -> None:
 class Session:
     """One simulated browser tab on a Streamlit server."""
 
-    def __init__(self, base_url: str, *, name: str = "", request_timeout: float = REQUEST_TIMEOUT):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        name: str = "",
+        request_timeout: float = REQUEST_TIMEOUT,
+        local_addr: tuple[str, int] | None = None,
+    ):
         _check_loopback(base_url)
+        if local_addr is not None and not local_addr[0].startswith("127."):
+            raise LoadError(f"refusing {local_addr}: the load generator speaks from loopback")
+        # the source address (127.x.y.z): a proxy's ip_hash sees clients of many networks
+        self.local_addr = local_addr
         self.base_url = base_url.rstrip("/")
         self.ws_url = self.base_url.replace("http://", "ws://", 1) + "/_stcore/stream"
         self.name = name
@@ -217,6 +228,7 @@ class Session:
                 compression=None,
                 ping_interval=None,
                 open_timeout=CONNECT_TIMEOUT,
+                **({"local_addr": self.local_addr} if self.local_addr else {}),
             ),
             CONNECT_TIMEOUT,
         )

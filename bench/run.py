@@ -1,10 +1,12 @@
 """Run the performance benchmark of issue 9 and write docs/performance.md.
 
-    .venv/bin/python -m bench                 # everything (under 10 minutes on 2 cores)
+    .venv/bin/python -m bench                 # everything (about 13 minutes on 2 cores)
     .venv/bin/python -m bench --quick         # every scenario, small numbers: a smoke run
     .venv/bin/python -m bench --only room     # one scenario (or several)
 
-Scenarios: cold (f), pages (a), fragments (b), burst (d), room (c and e), and firstvisit
+Scenarios: cold (f), pages (a), fragments (b), burst (d), room (c and e), push (h: the
+room on push, issue 19: waiting phones, the fallback, 1,000 phones on one server and on
+two behind nginx), and firstvisit
 (issue 20: a phone's first visit in Chromium, bench/firstvisit.py). Each starts
 its own servers (the app, and bare Streamlit apps from bench/ with the repository's
 `.streamlit/config.toml`) on 127.0.0.1, drives them with simulated browser tabs
@@ -31,10 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import firstvisit, protocol, scenarios  # noqa: E402
+from bench import firstvisit, protocol, pushroom, scenarios  # noqa: E402
 from bench.measure import Table, ms, num  # noqa: E402
 
-SCENARIOS = ("cold", "pages", "fragments", "burst", "room", "firstvisit")
+SCENARIOS = ("cold", "pages", "fragments", "burst", "room", "push", "firstvisit")
 DOC = ROOT / "docs" / "performance.md"
 NOTES = ROOT / "bench" / "notes.md"
 COMMAND = ".venv/bin/python -m bench"
@@ -64,6 +66,19 @@ def plan(quick: bool) -> dict:
                     answer_wait=8,
                 )
             },
+            "push": {
+                "plan": pushroom.PushPlan(
+                    phones=20,
+                    wait_seconds=10,
+                    questions=2,
+                    answer_spread=3,
+                    bare_seconds=5,
+                    fallback_seconds=6,
+                    big=60,
+                    big_wait_seconds=5,
+                    networks=4,
+                )
+            },
             "firstvisit": {"n": 20, "throttle": False},
         }
     return {
@@ -77,6 +92,7 @@ def plan(quick: bool) -> dict:
         "fragments": {"n": 100, "questions": 3, "bare_waves": 5},
         "burst": {"n": 200},
         "room": {"plan": scenarios.RoomPlan()},
+        "push": {"plan": pushroom.PushPlan()},
         "firstvisit": {"n": 200},
     }
 
@@ -87,6 +103,7 @@ RUNNERS = {
     "fragments": lambda p: scenarios.fragment_clicks(**p),
     "burst": lambda p: scenarios.bursts(**p),
     "room": lambda p: scenarios.room(**p),
+    "push": lambda p: pushroom.push_room(**p),
     "firstvisit": lambda p: firstvisit.first_visit(**p),
 }
 
@@ -112,6 +129,7 @@ def targets(m: dict) -> list[tuple[str, str, bool | None]]:
             return
         rows.append((name, show(*values), bool(test(*values))))
 
+    push_targets(m, add)
     counts = sorted(
         int(k.rsplit("_", 1)[1]) for k in m if k.startswith("view_worst_") and "page" not in k
     )
@@ -250,6 +268,114 @@ def targets(m: dict) -> list[tuple[str, str, bool | None]]:
         lambda a, b: a <= 1.5 * b,
     )
     return rows
+
+
+ROLE_PAGES = ("product-manager", "data-scientist", "dev-team", "qa")
+
+
+def push_targets(m: dict, add) -> None:
+    """Issue 19's targets (the room on push), and issue 9's ratios kept from slipping."""
+    n = int(m.get("push_n", 200))
+    add(
+        f"19: {n} phones waiting 60 s: at most 5% of one core and 0.15x the bare poll app (2 s)",
+        ("push_wait_cpu", "push_wait_cpu_bare", "push_wait_sent"),
+        lambda v, b, sent: (
+            f"{100 * v:.1f}% (bare poll app {100 * b:.0f}%, {v / b:.3f}x); {sent:.0f} requests sent"
+        ),
+        lambda v, b, sent: v <= 0.05 and v <= 0.15 * b,
+    )
+    add(
+        f"19: next question on all {n} screens: p95 at most 1.5 s, max at most 2.5 s",
+        ("push_next_p95", "push_next_max", "push_next_missed"),
+        lambda p95, worst, missed: f"p95 {ms(p95)} ms, max {ms(worst)} ms, {missed:.0f} missed",
+        lambda p95, worst, missed: p95 <= 1.5 and worst <= 2.5 and missed == 0,
+    )
+    add(
+        f"19: {n} answers spread over 10 s: p95 at most 100 ms",
+        "push_answer_p95",
+        lambda v: f"{ms(v)} ms",
+        lambda v: v <= 0.1,
+    )
+    add(
+        "19: answers: 0 lost, 0 stored against another question (the database)",
+        ("push_lost", "push_wrong", "push_answers"),
+        lambda lost, wrong, count: f"{lost:.0f} lost, {wrong:.0f} wrong, of {count:.0f}",
+        lambda lost, wrong, count: lost == 0 and wrong == 0 and count > 0,
+    )
+    add(
+        "19: the host's answer count never more than 1 s behind",
+        "push_host_lag_max",
+        lambda v: f"{v:.2f} s" if math.isfinite(v) else "some answers never shown",
+        lambda v: v <= 1.0,
+    )
+    big = int(m.get("big_n", 1000))
+    add(
+        f"19: {big} phones waiting on one server: at most 10% of one core, RSS at most 400 MB",
+        ("big1_cpu", "big1_rss_mb", "big1_next_p95", "big1_next_max"),
+        lambda v, rss, p95, worst: (
+            f"{100 * v:.1f}%, {rss:.0f} MB; next question p95 {ms(p95)} ms, max {ms(worst)} ms"
+        ),
+        lambda v, rss, p95, worst: v <= 0.10 and rss <= 400,
+    )
+    add(
+        f"19: {big} phones, two servers behind nginx: next question p95 below one server's",
+        ("big2_next_p95", "big1_next_p95", "big2_next_max"),
+        lambda two, one, worst: f"p95 {ms(two)} ms (one server {ms(one)} ms), max {ms(worst)} ms",
+        lambda two, one, worst: two < one,
+    )
+    add(
+        f"19: {n} phones on the fallback (route blocked): CPU and next question (reported)",
+        ("fallback_cpu", "push_wait_cpu_bare", "fallback_runs", "fallback_next_p95"),
+        lambda v, b, runs, p95: (
+            f"{100 * v:.0f}% of a core ({v / b:.2f}x the bare poll app), {runs:.0f} runs/s, "
+            f"next question p95 {ms(p95)} ms"
+        ),
+        lambda *v: True,
+    )
+    burst = int(m.get("burst_n", 200))
+    add(
+        f"19: {burst} open the join link at once: p95 at most 2x the bare app's",
+        ("burst_join_p95", "burst_bare_p95"),
+        lambda v, b: f"{ms(v)} ms (bare {ms(b)} ms, {v / b:.2f}x)",
+        lambda v, b: v <= 2 * b,
+    )
+    add(
+        "19: cold start to the first rendered join page: at most 1.5x the bare app's",
+        ("cold_join_app", "cold_first_bare"),
+        lambda a, b: f"{ms(a)} ms vs {ms(b)} ms ({a / b:.2f}x)",
+        lambda a, b: a <= 1.5 * b,
+    )
+    counts = sorted(
+        int(k.rsplit("_", 1)[1]) for k in m if k.startswith("view_worst_") and "page" not in k
+    )
+    if counts:
+        top = counts[-1]
+        add(
+            f"9, kept: home page views ({top} sessions) at least 0.25x the bare app's rate",
+            f"view_{top}_home",
+            _fmt_share,
+            lambda v: v >= 0.25,
+        )
+        keys = tuple(f"view_{top}_{page}" for page in ROLE_PAGES)
+        add(
+            f"9, kept: each role page ({top} sessions) at least 0.17x",
+            keys,
+            lambda *v: f"{min(v):.2f}-{max(v):.2f}",
+            lambda *v: min(v) >= 0.17,
+        )
+    keys = tuple(f"fragment_quiz {what}" for what in ("start", "answer", "next question"))
+    add(
+        "9, kept: quiz clicks at least 0.43x the bare fragment app's rate",
+        keys,
+        lambda *v: f"{min(v):.2f}-{max(v):.2f}",
+        lambda *v: min(v) >= 0.43,
+    )
+    add(
+        "9, kept: the paced quiz (one session): answer p95 (reported; 58-68 ms two turns ago)",
+        ("paced_answer_p95", "paced_store_answer_p95"),
+        lambda v, s: f"{ms(v)} ms; {ms(s)} ms with the browser store reported",
+        lambda v, s: True,
+    )
 
 
 def targets_table(rows) -> Table:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import random
 import re
 import tempfile
@@ -17,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from bench import push
 from bench.measure import Stats, Table, close_all, connect_all, ms, num, percentile, ratio, wave
 from bench.protocol import LoadError, Session
 from bench.server import CpuWindow, Server, run_server
@@ -68,10 +71,10 @@ async def open_all(sessions: Sequence[Session], path: str, query: str = "", batc
 # ---------------------------------------------------------------- (f) cold start
 
 
-async def _first_page(server: Server) -> float:
-    """Seconds from process start until its home page's first run has finished."""
+async def _first_page(server: Server, path: str = "") -> float:
+    """Seconds from process start until a page's first run has finished."""
     async with Session(server.url, name="cold") as session:
-        result = await session.open("")
+        result = await session.open(path)
         if result.status != "ok" or session.errors:
             raise LoadError(f"{server.name}: the first page did not render: {session.errors}")
         return result.finished - server.started
@@ -79,19 +82,27 @@ async def _first_page(server: Server) -> float:
 
 async def cold_start(repeats: int) -> Result:
     rows, metrics = [], {}
-    for app, name in ((BARE, "bare"), (APP, "app")):
+    plan = ((BARE, "bare", ""), (APP, "app", ""), (APP, "join", "join"))
+    for app, name, path in plan:
         health, first = [], []
         for _ in range(repeats):
             with tempfile.TemporaryDirectory() as folder:
                 _, env = database_env(folder)
                 with run_server(app, name=name, env=env) as server:
                     health.append(server.healthy_after)
-                    first.append(await _first_page(server))
+                    first.append(await _first_page(server, path))
         metrics[f"cold_health_{name}"] = percentile(health, 0.5)
         metrics[f"cold_first_{name}"] = percentile(first, 0.5)
-        rows.append([name, ms(percentile(health, 0.5)), ms(percentile(first, 0.5)), ms(max(first))])
-    for row in rows:
-        row.append(ratio(metrics[f"cold_first_{row[0]}"], metrics["cold_first_bare"]))
+        rows.append(
+            [
+                "app, /join first" if name == "join" else name,
+                ms(percentile(health, 0.5)),
+                ms(percentile(first, 0.5)),
+                ms(max(first)),
+                ratio(percentile(first, 0.5), metrics["cold_first_bare"]),
+            ]
+        )
+    metrics["cold_join_app"] = metrics.pop("cold_first_join")
     table = Table(
         "(f) Cold start",
         [
@@ -102,8 +113,8 @@ async def cold_start(repeats: int) -> Result:
             "first page vs bare",
         ],
         rows,
-        note=f"Process start to `/_stcore/health` ok, and to the home page's first run finished; "
-        f"median of {repeats}.",
+        note=f"Process start to `/_stcore/health` ok, and to the first page's first run "
+        f"finished (the home page, or /join as a phone's first visit); median of {repeats}.",
     )
     return Result([table], metrics)
 
@@ -260,6 +271,11 @@ async def fragment_clicks(n: int, questions: int, bare_waves: int) -> Result:
                         await wave(sessions, lambda s: s.click("Next question")),
                     )
 
+                paced, paced_msgs = await _paced_quiz(server, quiz, questions=10)
+                add("paced quiz answer (one session)", paced)
+                stored, stored_msgs = await _paced_quiz(server, quiz, questions=10, store=True)
+                add("paced quiz answer (one session, its browser store reported)", stored)
+
                 if site.debt_figure is not None:
                     boxes = [box.label for box in site.debt_figure.boxes]
                     await open_all(sessions, "hidden-technical-debt")
@@ -303,9 +319,70 @@ async def fragment_clicks(n: int, questions: int, bare_waves: int) -> Result:
         )
         if key != "bare":
             metrics[f"fragment_{key}"] = stats.rate / bare.rate
+    metrics.pop("fragment_paced quiz answer (one session)", None)
+    metrics.pop("fragment_paced quiz answer (one session, its browser store reported)", None)
+    metrics["paced_answer_p95"] = found["paced quiz answer (one session)"].p95
+    metrics["paced_store_answer_p95"] = found[
+        "paced quiz answer (one session, its browser store reported)"
+    ].p95
+    notes_paced = (
+        f"paced quiz: one session answers at a reader's pace; {paced_msgs:.1f} messages "
+        f"per answer from the server; {stored_msgs:.1f} once the browser store has reported "
+        "(as in a browser: the progress store's `keep` then draws a component per answer)"
+    )
     metrics["fragment_errors"] = sum(stats.errors for stats in found.values()) + unverified
     notes = [f"{unverified} quiz answers did not show a verdict"] if unverified else []
+    notes.append(notes_paced)
     return Result([table], metrics, notes)
+
+
+async def _report_store(session: Session) -> None:
+    """What the browser's progress store does once per session (teamroles/ui/progress.py):
+    `setStateValue("kept", {read: token, items: {}})` on its component (an empty store)."""
+    for node in list(session.nodes.values()):
+        element = node.element
+        if node.kind == "bidi_component" and element.component_name == "teamroles.progress":
+            data = json.loads(element.json or "{}")
+            if data.get("read"):
+                kept = json.dumps({"read": data["read"], "items": {}})
+                session.values[element.id] = WidgetState(
+                    id=element.id, json_value=json.dumps({"kept": kept})
+                )
+                await session._rerun("report", "progress", fragment_id=node.fragment_id)
+                return
+    raise LoadError("no progress store drawn")
+
+
+async def _paced_quiz(
+    server: Server, quiz, questions: int, store: bool = False
+) -> tuple[Stats, float]:
+    """One reader alone on the quiz: an answer, a pause, the next question. `store`: the
+    browser store reports first, as it does in a browser (the load client does not)."""
+    session = Session(server.url, name="paced")
+    stats, messages = Stats(), []
+    rng = random.Random(5)
+    try:
+        await session.open("quiz")
+        if store:
+            await _report_store(session)
+        await session.click("Start the quiz")
+        for _ in range(questions):
+            await asyncio.sleep(0.3)
+            before = session.messages
+            started = time.perf_counter()
+            result = await session.click(rng.choice(quiz.choices))
+            stats.elapsed += time.perf_counter() - started
+            if result.status == "ok":
+                stats.latencies.append(result.latency)
+                messages.append(session.messages - before)
+            await asyncio.sleep(0.3)
+            if not session.has_widget("Next question", "button"):
+                break
+            await session.click("Next question")
+        stats.errors = len(session.errors)
+    finally:
+        await session.close()
+    return stats, (sum(messages) / len(messages) if messages else float("nan"))
 
 
 # ---------------------------------------------------------------- (d) bursts
@@ -391,6 +468,7 @@ async def bursts(n: int) -> Result:
                 )
                 joined = [s for s in sessions if "me=" in s.query_string]
                 poll = next((iv for s in joined for iv, _ in s.timers.values()), None)
+                listeners = [push.Listener(s).start() for s in joined]
                 service.start(created.code, created.host_token)
                 await asyncio.gather(
                     *(
@@ -419,6 +497,7 @@ async def bursts(n: int) -> Result:
                 metrics["burst_joined"] = len(joined)
                 if len(joined) < n:
                     notes.append(f"only {len(joined)} of {n} joined in the join burst")
+                await push.stop_all(listeners)
             finally:
                 await close_all(sessions)
         from teamroles.room.engines import close_services
@@ -480,7 +559,7 @@ def quiz_len(service, code: str) -> int:
 def _poll_seconds() -> float:
     from teamroles.room import screens as workshop
 
-    return float(workshop.POLL_SECONDS)
+    return float(workshop.PARTICIPANT_POLL_SECONDS)
 
 
 # ---------------------------------------------------------------- (c) room and (e) waiting room
@@ -520,6 +599,7 @@ class _Room:
     failed: int = 0
     host_counts: list[tuple[float, int, int]] = field(default_factory=list)  # t, q, count
     host_question: int = 0
+    listeners: list = field(default_factory=list)  # bench/push.py, one per phone
 
 
 def _nickname(i: int) -> str:
@@ -584,6 +664,7 @@ async def _join(room: _Room, session: Session, code: str, nickname: str) -> bool
         return False
     room.join_submit.append(joined.latency)
     room.joined += 1
+    room.listeners.append(push.Listener(session).start())  # the screen's listener
     return True
 
 
@@ -682,6 +763,7 @@ async def room(plan: RoomPlan) -> Result:
             host = Session(server.url, name="host")
             host.text_listener = _host_listener(room_)
             await host.open("workshop", f"room={created.code}&host={created.host_token}")
+            host_listener = push.Listener(host).start()
             report["rss_base"] = server.rss_kb()
             rng = random.Random(10)
             sessions = [Session(server.url, name=_nickname(i)) for i in range(n)]
@@ -706,6 +788,7 @@ async def room(plan: RoomPlan) -> Result:
             finally:
                 for task in tasks:
                     task.cancel()
+                await push.stop_all([*room_.listeners, host_listener])
                 await close_all(sessions)
                 host_errors = len(host.errors)
                 await host.close()
