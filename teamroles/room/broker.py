@@ -44,7 +44,8 @@ HOLD_ENV = "TEAMROLES_PUSH_HOLD_SECONDS"
 MAX_PER_ROOM_ENV = "TEAMROLES_PUSH_MAX_PER_ROOM"
 MAX_WAITERS_ENV = "TEAMROLES_PUSH_MAX_WAITERS"
 HOLD_SECONDS = 25.0
-MAX_PER_ROOM = 1000
+# Waiters per room: a room of 1,000 phones (each may have a second tab) and its hosts.
+MAX_PER_ROOM = 2000
 MAX_WAITERS = 5000
 # The host's counts: at most one wake-up per room this often (about 4 a second).
 ACTIVITY_INTERVAL = 0.25
