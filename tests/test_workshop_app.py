@@ -548,6 +548,15 @@ def test_a_participant_screen_reads_the_question_once_per_host_action(service, m
     service.reveal(room.code, room.host_token)
     ann.run()
     assert sorted(calls) == ["my_answers", "my_score", "question"]
+    # The next question: the whole room's phones read it at once, and none of them has
+    # answered it yet, so a phone reads the question (shared) and not its own answers.
+    calls.clear()
+    service.next_question(room.code, room.host_token)
+    ann.run()
+    assert calls == ["question"]
+    statement = service.question(room.code, 1).statement
+    assert any(statement in text for text in markdown(ann).split("\n\n"))
+    assert all(not b.disabled for b in choice_buttons(ann))
 
 
 # ---------------------------------------------------------------- issue 18

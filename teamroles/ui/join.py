@@ -169,20 +169,36 @@ def _live(code: str, token: str, ticking: bool) -> None:
 def _view(service, code: str, token: str, state: RoomState) -> dict:
     """What this screen needs beyond the state row, read once per room version."""
     key = (code, token, state.version)
-    view = st.session_state.get(VIEW)
-    if view is not None and view["key"] == key:
-        return view
-    view = {"key": key, "question": None, "mine": {}, "score": None}
+    before = st.session_state.get(VIEW)
+    if before is not None and before["key"] == key:
+        return before
+    view = {"key": key, "index": state.index, "question": None, "mine": {}, "score": None}
     if state.phase in ("question", "revealed"):
         view["question"] = service.question(
             code, state.index, max_age=workshop.SHARED_MAX_AGE_SECONDS
         )
-    if state.phase != "lobby":
+    if _next_question(before, code, token, state):
+        # The host moved on: nobody has answered the new question yet, and this screen
+        # knows its own answers, so all the room's phones skip one read each (a removal
+        # at the same moment is refused at this phone's next tap).
+        view["mine"] = before["mine"]
+    elif state.phase != "lobby":
         view["mine"] = service.my_answers(code, token)
     if state.phase in ("revealed", "ended"):
         view["score"] = service.my_score(code, token, max_age=workshop.SHARED_MAX_AGE_SECONDS)
     st.session_state[VIEW] = view
     return view
+
+
+def _next_question(before: dict | None, code: str, token: str, state: RoomState) -> bool:
+    """Whether this screen drew this participant's earlier question of the same room."""
+    return (
+        before is not None
+        and before["key"][:2] == (code, token)
+        and state.phase == "question"
+        and before.get("index") is not None
+        and state.index == before["index"] + 1
+    )
 
 
 def _waiting(state: RoomState) -> None:
