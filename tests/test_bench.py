@@ -12,7 +12,6 @@ Behaviour only, never timings: the numbers belong to `python -m bench`.
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -23,13 +22,11 @@ from bench.server import run_server
 from teamroles.content.site import load_site
 from teamroles.room import open_service
 from teamroles.room.engines import close_services
+from tests.threads import run_async
 
 
 def run(coroutine) -> None:
-    """Run on a thread of its own: Playwright's sync API (the browser tests, earlier in
-    the same pytest process) leaves an event loop running on the main thread."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
+    run_async(coroutine)
 
 
 # Starts a Streamlit server: grouped with the browser tests, so that

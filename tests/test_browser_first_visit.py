@@ -11,6 +11,7 @@ import pytest
 
 from bench.firstvisit import first_visits
 from tests import browser
+from tests.threads import on_own_thread
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +26,10 @@ def visits(tmp_path_factory):
         "TEAMROLES_STATIC_CACHE": str(folder / "static-cache"),
     }
     with browser.streamlit_server(env=env) as url:
-        return first_visits(url, ["join?room=K7MPQ"], throttled=False, second=True)[0]
+        # On a thread of its own: the session's Chromium already runs sync Playwright here.
+        return on_own_thread(first_visits, url, ["join?room=K7MPQ"], throttled=False, second=True)[
+            0
+        ]
 
 
 def test_a_phone_gets_the_join_pages_javascript_and_css_compressed(visits):

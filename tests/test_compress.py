@@ -3,7 +3,6 @@ join page drawing only what it shows."""
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from servestatic.compress import Compressor
 from teamroles.web import server
 from teamroles.web.compress import IMMUTABLE, CompressedStatic, streamlit_static_dir
 from tests.apptest import open_app, open_url
+from tests.threads import run_async
 
 BROWSER = "gzip, deflate, br, zstd"  # what Chromium sends
 SCRIPT = "js/index.abc123.js"
@@ -57,7 +57,7 @@ def get(app, path: str, accept: str | None = BROWSER, method: str = "GET", extra
     async def send(message):
         messages.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    run_async(app(scope, receive, send))
     start = messages[0]
     found = {k.decode().lower(): v.decode() for k, v in start["headers"]}
     return start["status"], found, b"".join(m.get("body", b"") for m in messages[1:])

@@ -10,6 +10,7 @@ import pytest
 
 from teamroles.room.broker import Broker, Busy
 from teamroles.room.errors import RoomNotFound
+from tests.threads import run_async
 
 
 class FakeRooms:
@@ -37,7 +38,7 @@ def run(scenario, rooms: FakeRooms, **options):
         finally:
             await broker.stop()
 
-    return asyncio.run(main())
+    return run_async(main())
 
 
 async def until(condition) -> None:

@@ -16,6 +16,7 @@ from teamroles.room import RoomService, make_engine
 from teamroles.room.notify import CHANNEL
 from teamroles.web import routes, server
 from tests.room_fixtures import QUIZZES, room_db_url  # noqa: F401 (a fixture)
+from tests.threads import run_async
 
 
 class Reply:
@@ -70,7 +71,7 @@ def served(url: str, scenario, **options):
         async with routes.push(url, **options) as broker:
             return await asyncio.wait_for(scenario(app, broker), 20)
 
-    return asyncio.run(main())
+    return run_async(main())
 
 
 @pytest.fixture
