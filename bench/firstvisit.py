@@ -300,7 +300,7 @@ async def first_visit(n: int, throttle: bool = True) -> Result:
                 metrics[f"fv_burst_p95{'' if compressed else '_plain'}"] = stats.p95
                 metrics[f"fv_burst_cpu{'' if compressed else '_plain'}"] = cpu
                 metrics[f"fv_burst_errors{'' if compressed else '_plain'}"] = stats.errors
-        from teamroles.room.service import close_services
+        from teamroles.room.engines import close_services
 
         close_services()
     metrics["fv_bare_kb"] = bare[False][0].bytes / KB

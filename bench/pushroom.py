@@ -217,7 +217,7 @@ async def _open_host(url: str, code: str, token: str, room: _Room | None = None,
 async def _room_on_push(plan: PushPlan, report: dict) -> None:
     """N phones on one server (SQLite): wait, questions, answers; then the fallback."""
     from teamroles.room import open_service
-    from teamroles.room.service import close_services
+    from teamroles.room.engines import close_services
 
     n = plan.phones
     quiz = _room_quiz(plan.questions)
@@ -295,7 +295,7 @@ async def _room_on_push(plan: PushPlan, report: dict) -> None:
 
 async def _big_one_server(plan: PushPlan, report: dict) -> None:
     from teamroles.room import open_service
-    from teamroles.room.service import close_services
+    from teamroles.room.engines import close_services
 
     quiz = _room_quiz(2)
     with tempfile.TemporaryDirectory() as folder:
@@ -376,9 +376,9 @@ _LOG = re.compile(r'^(\S+) "GET /rooms/\S+ [^"]*" \d+ upstream=\S+:(\d+)')
 
 async def _big_two_servers(plan: PushPlan, report: dict) -> None:
     from teamroles.room import open_service
-    from teamroles.room.service import close_services
+    from teamroles.room.engines import close_services
     from tests import cluster
-    from tests.browser import free_port
+    from bench.server import free_port
 
     quiz = _room_quiz(2)
     with cluster.postgres_schema() as url, contextlib.ExitStack() as stack:
