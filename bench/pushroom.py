@@ -375,10 +375,10 @@ _LOG = re.compile(r'^(\S+) "GET /rooms/\S+ [^"]*" \d+ upstream=\S+:(\d+)')
 
 
 async def _big_two_servers(plan: PushPlan, report: dict) -> None:
+    from bench.server import free_port
     from teamroles.room import open_service
     from teamroles.room.engines import close_services
     from tests import cluster
-    from bench.server import free_port
 
     quiz = _room_quiz(2)
     with cluster.postgres_schema() as url, contextlib.ExitStack() as stack:
