@@ -333,44 +333,6 @@ async def _big_one_server(plan: PushPlan, report: dict) -> None:
         close_services()
 
 
-@contextlib.contextmanager
-def _nginx(listen: int, ports: list[int]):
-    """nginx with the shipped site config (tests/cluster.py), its worker allowed enough
-    connections for `big` phones (a websocket and a long poll each, both proxied)."""
-    import shutil
-    import subprocess
-
-    from tests import cluster
-
-    prefix = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
-    prefix.chmod(0o755)
-    (prefix / "teamroles.conf").write_text(cluster.site_config(listen, ports))
-    main = cluster.MAIN_CONF.format(prefix=prefix).replace(
-        "worker_processes 1;", "worker_processes 1;\nworker_rlimit_nofile 16384;"
-    )
-    main = main.replace("worker_connections 1024;", "worker_connections 8192;")
-    (prefix / "nginx.conf").write_text(main)
-    command = [cluster.nginx_binary(), "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
-    try:
-        subprocess.run([*command, "-t", "-q"], check=True, capture_output=True, timeout=30)
-        with (prefix / "stderr.log").open("wb") as log:
-            process = subprocess.Popen(
-                [*command, "-g", "daemon off;"], stdout=log, stderr=subprocess.STDOUT
-            )
-        try:
-            cluster._wait_for_proxy(f"http://127.0.0.1:{listen}", process, prefix)
-            yield process, prefix
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-    finally:
-        shutil.rmtree(prefix, ignore_errors=True)
-
-
 _LOG = re.compile(r'^(\S+) "GET /rooms/\S+ [^"]*" \d+ upstream=\S+:(\d+)')
 
 
@@ -388,7 +350,9 @@ async def _big_two_servers(plan: PushPlan, report: dict) -> None:
         ]
         listen = free_port()
         ports = [urlsplit(s.url).port for s in servers]
-        process, prefix = stack.enter_context(_nginx(listen, ports))
+        process, prefix = stack.enter_context(
+            cluster.nginx_process(listen, ports, connections=8192)
+        )
         proxy = f"http://127.0.0.1:{listen}"
         service = open_service(url)
         created = service.create_room(quiz.id, questions=2, max_participants=plan.big)

@@ -175,13 +175,22 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def nginx_process(listen: int, upstream_ports: list[int]) -> Iterator[Path]:
+def nginx_process(
+    listen: int, upstream_ports: list[int], connections: int | None = None
+) -> Iterator[tuple[subprocess.Popen, Path]]:
     """nginx with the shipped config on `listen`, in front of `upstream_ports`; yields
-    its prefix folder (access.log, error.log); stopped at the end."""
+    the master process and its prefix folder (access.log, error.log); stopped at the end.
+    `connections`: the worker's connection limit, for more clients than the default
+    1,024 (the bench's 1,000 phones each hold a websocket and a long poll)."""
     prefix = Path(tempfile.mkdtemp(prefix="teamroles-nginx-"))
     prefix.chmod(0o755)  # nginx's workers drop root and must reach their temp folders
     (prefix / "teamroles.conf").write_text(site_config(listen, upstream_ports))
-    (prefix / "nginx.conf").write_text(MAIN_CONF.format(prefix=prefix))
+    main = MAIN_CONF.format(prefix=prefix)
+    if connections:
+        main = main.replace(
+            "worker_processes 1;", f"worker_processes 1;\nworker_rlimit_nofile {2 * connections};"
+        ).replace("worker_connections 1024;", f"worker_connections {connections};")
+    (prefix / "nginx.conf").write_text(main)
     command = [nginx_binary(), "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
     try:
         subprocess.run([*command, "-t", "-q"], check=True, capture_output=True, timeout=30)
@@ -191,7 +200,7 @@ def nginx_process(listen: int, upstream_ports: list[int]) -> Iterator[Path]:
             )
         try:
             _wait_for_proxy(f"http://127.0.0.1:{listen}", process, prefix)
-            yield prefix
+            yield process, prefix
         finally:
             process.terminate()  # SIGTERM: the master stops its workers, then itself
             try:
@@ -230,5 +239,5 @@ def running_cluster(servers: int = 2, env: dict[str, str] | None = None) -> Iter
         ]
         listen = free_port()
         ports = [urlsplit(server.url).port for server in running]
-        prefix = stack.enter_context(nginx_process(listen, ports))
+        _, prefix = stack.enter_context(nginx_process(listen, ports))
         yield Cluster(running, f"http://127.0.0.1:{listen}", url, prefix / "access.log")
