@@ -8,6 +8,8 @@ a fresh interpreter and fails naming the module that pulls Streamlit in.
 from __future__ import annotations
 
 import ast
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +99,52 @@ def test_every_page_script_is_one_call_into_the_ui():
         assert kinds == ["ImportFrom", "Expr"], (path.name, kinds)
         assert statements[0].module == "teamroles.ui", path.name
         assert isinstance(statements[1].value, ast.Call), path.name
+
+
+# What a first visit must not wait for: data frames (pandas) and the database
+# (SQLAlchemy, Alembic). A server imports a module on the first run that needs it,
+# so each one here would be paid by the first reader or phone after every start.
+HEAVY = ("pandas", "sqlalchemy", "alembic")
+_FIRST_RUNS = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+from tests.apptest import ROOT, open_url
+
+def loaded():
+    return [name for name in {heavy!r} if name in sys.modules]
+
+at = AppTest.from_file(str(ROOT / "menu.py"), default_timeout=60).run()
+report = {{"home": loaded(), "errors": [str(e.value) for e in at.exception]}}
+open_url(at, "join")
+report["join"] = loaded()
+at.query_params["room"] = "ABCD2345"
+at.run()
+report["join link"] = loaded()
+at.query_params["me"] = "a-token"
+at.run()
+report["a phone that joined"] = loaded()
+print(json.dumps(report))
+"""
+
+
+def test_a_first_visit_imports_the_database_and_data_frames_only_when_it_needs_them(tmp_path):
+    """A reader's first page and a phone's join form (from the room's link or QR code,
+    the code filled in) are drawn without pandas, SQLAlchemy or Alembic: the cold-start
+    benchmark times what that saves. A phone that has joined (its link carries its
+    token) needs the room, and loads the database then."""
+    env = {**os.environ, "TEAMROLES_DATABASE_URL": f"sqlite:///{tmp_path / 'rooms.sqlite3'}"}
+    result = subprocess.run(
+        [sys.executable, "-c", _FIRST_RUNS.format(heavy=HEAVY)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["errors"] == []
+    assert report["home"] == [], f"the home page's first run imported {report['home']}"
+    assert report["join"] == [], f"the join form's first run imported {report['join']}"
+    assert report["join link"] == [], f"a join link's first run imported {report['join link']}"
+    assert {"sqlalchemy", "alembic"} <= set(report["a phone that joined"])

@@ -15,11 +15,10 @@ from sqlalchemy.exc import IntegrityError
 
 from teamroles.room import RoomService, make_engine, upgrade
 from teamroles.room import store as room_store
+from teamroles.room.database import DATABASE_ENV, database_url, default_database_url
 from teamroles.room.store import (
     answers,
     current_revision,
-    database_url,
-    default_database_url,
     metadata,
     normalized_url,
     participants,
@@ -249,11 +248,11 @@ def test_upgrading_from_several_processes_at_once_creates_the_schema_once(room_d
 def test_the_database_url_comes_from_the_env_then_secrets_then_the_default(
     monkeypatch, room_db_url
 ):
-    monkeypatch.delenv(room_store.DATABASE_ENV, raising=False)
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
     assert database_url() == default_database_url()
     assert default_database_url().endswith("/data/rooms.sqlite3")
     assert database_url("postgresql://from/secrets") == "postgresql://from/secrets"
-    monkeypatch.setenv(room_store.DATABASE_ENV, room_db_url)
+    monkeypatch.setenv(DATABASE_ENV, room_db_url)
     assert database_url("postgresql://from/secrets") == room_db_url
     assert normalized_url("postgresql://u:p@h/db").drivername == "postgresql+psycopg"
     engine = make_engine(room_db_url)

@@ -5,7 +5,8 @@ export default function (component) {
   let store = null;
   try { store = window.localStorage; } catch (e) { store = null; }
   if (store) {
-    for (const [name, value] of Object.entries(data.write || {})) {
+    // Nested values come as JSON text (teamroles/ui/progress.py says why).
+    for (const [name, value] of Object.entries(data.write ? JSON.parse(data.write) : {})) {
       try {
         if (value === null) store.removeItem(prefix + name);
         else store.setItem(prefix + name, value);
@@ -15,7 +16,7 @@ export default function (component) {
   if (data.read && window.__teamrolesProgressRead !== data.read) {
     window.__teamrolesProgressRead = data.read;
     const items = {};
-    for (const name of data.names || []) {
+    for (const name of data.names ? JSON.parse(data.names) : []) {
       let value = null;
       try { value = store ? store.getItem(prefix + name) : null; } catch (e) { value = null; }
       if (value !== null) items[name] = value;

@@ -10,9 +10,10 @@ import threading
 
 from sqlalchemy.engine import Engine
 
+from teamroles.room.database import database_url
 from teamroles.room.rows import QuizSource
 from teamroles.room.service import RoomService
-from teamroles.room.store import database_url, make_engine, upgrade
+from teamroles.room.store import make_engine, upgrade
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()

@@ -65,7 +65,7 @@ def publishing(connection: sa.Connection) -> Iterator[None]:
 def listen_url(url: str) -> str | None:
     """The psycopg connection string for a PostgreSQL room database URL (None: not one)."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "postgresql":
+    if parsed.get_backend_name() not in ("postgresql", "postgres"):
         return None
     return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
 

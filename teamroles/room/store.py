@@ -12,7 +12,6 @@ tables below describe the newest version (a test checks that they agree).
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 import time
@@ -24,8 +23,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
-DATABASE_ENV = "TEAMROLES_DATABASE_URL"
-ROOT = Path(__file__).resolve().parent.parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # How long a SQLite writer waits for another one before giving up. Writers are
 # serialised (BEGIN IMMEDIATE), so a burst of answers queues here instead of failing.
@@ -144,18 +141,6 @@ answers = sa.Table(
     # The polls: how many answered question N of room R, and how.
     sa.Index(None, "room_code", "question_index"),
 )
-
-
-def default_database_url() -> str:
-    """`sqlite:///<repo>/data/rooms.sqlite3`, creating `data/` if needed."""
-    folder = ROOT / "data"
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / 'rooms.sqlite3'}"
-
-
-def database_url(secrets_url: str | None = None) -> str:
-    """$TEAMROLES_DATABASE_URL, else the app's secrets URL, else the SQLite default."""
-    return os.environ.get(DATABASE_ENV) or secrets_url or default_database_url()
 
 
 def normalized_url(url: str | URL) -> URL:

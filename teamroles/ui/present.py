@@ -636,7 +636,7 @@ def _live_room(deck_id: str, slide: Slide) -> tuple[str, str] | None:
             if code and token and _asks(room_ui.service(), code, token, slide):
                 rooms[(deck_id, slide.number)] = (code, token)
                 return code, token
-        except room_ui.DATABASE_TROUBLE:
+        except room_ui.database_trouble():
             return None  # not checked: the next run tries again
         checked.add(value)
     return None

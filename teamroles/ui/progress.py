@@ -12,6 +12,7 @@ store held something gets one full rerun so that the menu shows their marks.
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -61,8 +62,23 @@ def keep(name: str, value: Any | None) -> None:
 
 
 def _write(key: str, values: dict[str, Any | None]) -> None:
+    _store(key=key, data=write_data(values))
+
+
+# The component's data is a mapping of plain values (text, numbers): a list or a mapping
+# in it makes Streamlit look for data frames there, which imports pandas (about 0.3 s on
+# the first page a server draws). So what is nested travels as JSON text.
+
+
+def write_data(values: dict[str, Any | None]) -> dict[str, str]:
+    """What the store writes: each name's encoded value, or None to forget it."""
     encoded = {name: None if v is None else progress.encode(v) for name, v in values.items()}
-    _store(key=key, data={"write": encoded})
+    return {"write": json.dumps(encoded)}
+
+
+def read_data(token: str) -> dict[str, str]:
+    """What the store reads and reports, with this session's read token."""
+    return {"read": token, "names": json.dumps(list(progress.NAMES))}
 
 
 def on_reset(forget: Callable[[], None]) -> None:
@@ -81,8 +97,7 @@ def _sidebar(known: frozenset[str]) -> None:
     pages = visited()
     if not reported():
         token = st.session_state.setdefault(TOKEN, secrets.token_hex(6))
-        data = {"read": token, "names": list(progress.NAMES)}
-        result = _store(key="progress-read", data=data, on_kept_change=_noop)
+        result = _store(key="progress-read", data=read_data(token), on_kept_change=_noop)
         report = progress.parse_report(result.get("kept"), token)
         if report is not None:
             st.session_state[KEPT] = report

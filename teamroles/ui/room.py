@@ -9,19 +9,19 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import streamlit as st
-from sqlalchemy import exc as sa_exc
 
-from teamroles.room import RoomError, RoomService, open_service
+from teamroles.room import RoomError
+from teamroles.room import database as room_database
 from teamroles.room import links as room_links
 from teamroles.room import screens as workshop
-from teamroles.room import store as room_store
 from teamroles.textsafe import plain
 
-# The database went away (a restart, a network hiccup): worth saying, and retrying.
-DATABASE_TROUBLE = (sa_exc.OperationalError, sa_exc.InterfaceError)
+if TYPE_CHECKING:
+    from teamroles.room import RoomService
+
 DATABASE_URL_KEY = "room_database_url"
 DATABASE_DOWN_TEXT = (
     "The room's database cannot be reached right now. This page tries again by itself; "
@@ -34,8 +34,21 @@ def service_for(url: str) -> RoomService:
     """One service (one connection pool) per database URL for the whole process.
 
     A plain cache: every phone's timer asks for it, and st.cache_resource hashes
-    its arguments on each call."""
+    its arguments on each call. The service (SQLAlchemy, Alembic, the quiz banks) is
+    imported here, on a room's first use: a page that draws only a form never pays for it."""
+    from teamroles.room.engines import open_service
+
     return open_service(url)
+
+
+def database_trouble() -> tuple[type[Exception], ...]:
+    """The database went away (a restart, a network hiccup): worth saying, and retrying.
+
+    A function, for `except database_trouble():`, so that SQLAlchemy is imported only
+    once an error is on its way (and then it is loaded already)."""
+    from sqlalchemy import exc
+
+    return (exc.OperationalError, exc.InterfaceError)
 
 
 def secrets_url() -> str | None:
@@ -48,12 +61,12 @@ def secrets_url() -> str | None:
 
 def service() -> RoomService:
     """The process's RoomService, for $TEAMROLES_DATABASE_URL, the secrets' URL or the
-    SQLite default (`teamroles.room.store.database_url`).
+    SQLite default (`teamroles.room.database.database_url`).
 
     The URL is worked out once per session: the live views call this on every tick."""
     url = st.session_state.get(DATABASE_URL_KEY)
     if url is None:
-        url = st.session_state[DATABASE_URL_KEY] = room_store.database_url(secrets_url())
+        url = st.session_state[DATABASE_URL_KEY] = room_database.database_url(secrets_url())
     return service_for(url)
 
 
@@ -103,7 +116,7 @@ def run_action(
         return action(*args, **kwargs)
     except RoomError as error:
         failure, sentence = error, str(error)
-    except DATABASE_TROUBLE as error:
+    except database_trouble() as error:
         failure, sentence = error, DATABASE_DOWN_TEXT
     st.session_state[error_key] = sentence if keep is None else keep(failure, sentence)
     return None
@@ -129,7 +142,7 @@ def database_guard(retry: bool = False) -> Iterator[None]:
     timer that reruns the page a few seconds later."""
     try:
         yield
-    except DATABASE_TROUBLE:
+    except database_trouble():
         st.warning(DATABASE_DOWN_TEXT, icon=":material/cloud_off:")
         if retry:
             st.session_state[RETRY_ARMED] = False

@@ -28,13 +28,12 @@ import tomllib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import sqlalchemy as sa
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from teamroles.room import broker as room_broker
-from teamroles.room import notify
+from teamroles.room import database as room_database
 from teamroles.room.codes import normalize_code
 from teamroles.room.errors import RoomNotFound
 
@@ -61,18 +60,20 @@ def secrets_url(folders: list[Path] | None = None) -> str | None:
 
 def room_database_url() -> str:
     """The rooms' database, as the pages find it (teamroles/ui/room.py: service())."""
-    from teamroles.room.store import database_url
-
-    return database_url(secrets_url())
+    return room_database.database_url(secrets_url())
 
 
 def version_reader(url: str):
     """`codes -> {code: version}` on the rooms' database; the engine opens on first use
-    (a database that is down when the server starts is tried again at each read)."""
-    from teamroles.room.engines import open_service
-    from teamroles.room.store import rooms
+    (a database that is down when the server starts is tried again at each read), and
+    SQLAlchemy is imported then, not at the server's start."""
 
     def read(codes: list[str]) -> dict[str, int]:
+        import sqlalchemy as sa
+
+        from teamroles.room.engines import open_service
+        from teamroles.room.store import rooms
+
         engine = open_service(url).engine
         with engine.connect() as connection:
             rows = connection.execute(
@@ -163,9 +164,12 @@ async def push(url: str | None = None, **options) -> AsyncIterator[room_broker.B
     room_broker.install(broker)
     stop = asyncio.Event()
     listening = None
-    target = notify.listen_url(url)
-    if target is not None:
-        listening = asyncio.ensure_future(notify.listen(target, broker, stop))
+    if room_database.is_postgresql(url):  # SQLite has one server: nobody to hear
+        from teamroles.room import notify
+
+        target = notify.listen_url(url)
+        if target is not None:
+            listening = asyncio.ensure_future(notify.listen(target, broker, stop))
     try:
         yield broker
     finally:
