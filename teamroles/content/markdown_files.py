@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import Path
@@ -37,6 +38,7 @@ def read_markdown(path: Path) -> tuple[dict, str]:
     return fields, body
 
 
+@functools.lru_cache(maxsize=4096)  # a site's load asks for the same headings' slugs often
 def slugify(text: str) -> str:
     """The anchor Streamlit's browser code gives a heading with this text.
 
