@@ -82,7 +82,7 @@ def plan(quick: bool) -> dict:
             "firstvisit": {"n": 20, "throttle": False},
         }
     return {
-        "cold": {"repeats": 3},
+        "cold": {"repeats": 5},
         "pages": {
             "counts": [1, 50, 100, 200],
             "bare_repeats": 3,
