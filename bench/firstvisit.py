@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bench.chromium import launch_chromium, phone_context, wait_for_app
 from bench.measure import Stats, Table, close_all, ms
 from bench.protocol import LoadError, Session
 from bench.scenarios import Result, _room_quiz, database_env
 from bench.server import run_server
-from tests.browser import launch_chromium, phone_context, wait_for_app
 
 APP, BARE = "app.py", "bench/bare_app.py"
 

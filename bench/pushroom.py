@@ -10,7 +10,7 @@ One scenario, `push`, in parts, each with servers of its own, all in one run:
 - the same server, a second room whose N phones cannot reach the route (the
   listener's fallback: a trigger every 2 s): its CPU and runs, and the next question;
 - a fresh server with `big` phones waiting: CPU, RSS, the next question;
-- two servers on PostgreSQL behind nginx (the shipped config, tests/cluster.py),
+- two servers on PostgreSQL behind nginx (the shipped config, bench/cluster.py),
   `big` phones coming from many /24 networks of loopback (127.0.K.1), so that
   `ip_hash` spreads them: the next question, each process's CPU.
 
@@ -337,10 +337,10 @@ _LOG = re.compile(r'^(\S+) "GET /rooms/\S+ [^"]*" \d+ upstream=\S+:(\d+)')
 
 
 async def _big_two_servers(plan: PushPlan, report: dict) -> None:
+    from bench import cluster
     from bench.server import free_port
     from teamroles.room import open_service
     from teamroles.room.engines import close_services
-    from tests import cluster
 
     quiz = _room_quiz(2)
     with cluster.postgres_schema() as url, contextlib.ExitStack() as stack:

@@ -1,35 +1,39 @@
 """Helpers for the browser tests: a real Streamlit server (started by the bench's
-launcher, `bench/server.py`), Chromium and axe-core."""
+launcher, `bench/server.py`), Chromium (`bench/chromium.py`: also the first-visit
+benchmark's) and axe-core."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import axe_playwright_python
-from playwright.sync_api import Locator, Page, sync_playwright
+from playwright.sync_api import Locator, Page
 
+from bench.chromium import (
+    CHROMIUM_ARGS,
+    PHONE,
+    PHONE_USER_AGENT,
+    launch_chromium,
+    phone_context,
+    wait_for_app,
+)
 from bench.server import Server, run_server
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = Path(axe_playwright_python.__file__).parent / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 375, "height": 812}
-# A phone's browser says so: Streamlit closes its menu after a choice only on a mobile device.
-PHONE_USER_AGENT = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Mobile Safari/537.36"
-)
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+__all__ = [
+    "CHROMIUM_ARGS",
+    "PHONE",
+    "PHONE_USER_AGENT",
+    "launch_chromium",
+    "phone_context",
+    "wait_for_app",
+]
 
 
 @contextlib.contextmanager
@@ -56,35 +60,6 @@ def server_process(
     content = {} if content_dir is None else {"TEAMROLES_CONTENT": str(content_dir)}
     with run_server(app, env={**(env or {}), **content}, port=port) as server:
         yield server
-
-
-@contextlib.contextmanager
-def launch_chromium():
-    executable = shutil.which("chromium")
-    if executable is None:
-        raise RuntimeError("Debian's chromium is not installed: run `apt-get install chromium`")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-def phone_context(chromium, **options):
-    """A browser context that is a phone: 375x812, touch, a mobile browser's user agent."""
-    return chromium.new_context(
-        viewport=PHONE, user_agent=PHONE_USER_AGENT, is_mobile=True, has_touch=True, **options
-    )
-
-
-def wait_for_app(page: Page, timeout: float = 30_000) -> None:
-    """Wait until the app is connected and its script has finished running."""
-    page.wait_for_selector(
-        "[data-testid=stApp][data-test-connection-state=CONNECTED]", timeout=timeout
-    )
-    page.wait_for_selector(
-        "[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout
-    )
-    page.wait_for_selector("[data-testid=stSkeleton]", state="detached", timeout=timeout)
 
 
 def open_page(page: Page, url: str) -> None:

@@ -1,6 +1,6 @@
 """Two app servers behind nginx, one PostgreSQL: the deployment of docs/deploy.md.
 
-The cluster (tests/cluster.py) runs the shipped `deploy/nginx/teamroles.conf` with only
+The cluster (bench/cluster.py) runs the shipped `deploy/nginx/teamroles.conf` with only
 its ports changed. Every browser here is on 127.0.0.1, so nginx's ip_hash sends all of
 them to ONE server, the "proxied" one (read from nginx's access log). The host opens
 the OTHER server directly, so that every phone that comes through the proxy sits on a
@@ -27,10 +27,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from bench import cluster
 from teamroles.content.site import load_site
 from teamroles.navigation import HOME, site_pages
 from teamroles.room import open_service
-from tests import browser, cluster
+from tests import browser
 
 pytestmark = pytest.mark.browser
 

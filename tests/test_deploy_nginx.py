@@ -11,8 +11,8 @@ import re
 
 import pytest
 
+from bench import cluster
 from teamroles.room import broker
-from tests import cluster
 
 # How long the app holds a changes request (the broker's default).
 HOLD_SECONDS = broker.HOLD_SECONDS

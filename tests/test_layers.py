@@ -148,3 +148,22 @@ def test_a_first_visit_imports_the_database_and_data_frames_only_when_it_needs_t
     assert report["join"] == [], f"the join form's first run imported {report['join']}"
     assert report["join link"] == [], f"a join link's first run imported {report['join link']}"
     assert {"sqlalchemy", "alembic"} <= set(report["a phone that joined"])
+
+
+def test_the_benchmark_imports_nothing_from_the_tests():
+    """The tests build on `bench/` (its server launcher, Chromium, the cluster); a bench
+    module that imported `tests/` would make the two depend on each other."""
+    offenders = []
+    for path in sorted((ROOT / "bench").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            if any(name == "tests" or name.startswith("tests.") for name in names):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == [], offenders

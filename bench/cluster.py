@@ -1,4 +1,5 @@
-"""A cluster for the browser tests: app servers sharing one PostgreSQL, nginx in front.
+"""A cluster: app servers sharing one PostgreSQL, nginx in front (the browser tests and
+the 1,000-phone benchmark run one).
 
 `running_cluster()` starts `streamlit run app.py` on two free ports, on a fresh schema
 of the test PostgreSQL ($TEAMROLES_TEST_POSTGRES_URL, else the local one CI makes),
@@ -31,11 +32,9 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from bench.server import free_port
+from bench.server import ROOT, Server, free_port, run_server
 from teamroles.room import make_engine, upgrade
-from tests import browser
 
-ROOT = browser.ROOT
 NGINX_SITE = ROOT / "deploy" / "nginx" / "teamroles.conf"
 POSTGRES_ENV = "TEAMROLES_TEST_POSTGRES_URL"
 LOCAL_POSTGRES = "postgresql+psycopg://teamroles:teamroles@127.0.0.1:5432/teamroles_test"
@@ -148,12 +147,12 @@ def restart_postgres(url: str) -> None:
 class Cluster:
     """Running app servers, nginx in front of them, and the database they share."""
 
-    servers: list[browser.Server]
+    servers: list[Server]
     proxy_url: str
     database_url: str
     access_log: Path
 
-    def proxied(self) -> browser.Server:
+    def proxied(self) -> Server:
         """The server nginx sends this machine's browsers to (ip_hash: every request from
         127.0.0.1 goes to the same one), read from the access log after a request."""
         probe = uuid.uuid4().hex
@@ -170,7 +169,7 @@ class Cluster:
             time.sleep(0.05)
         raise TimeoutError(f"nginx logged no request with probe={probe}")
 
-    def other_than(self, server: browser.Server) -> browser.Server:
+    def other_than(self, server: Server) -> Server:
         return next(other for other in self.servers if other is not server)
 
 
@@ -235,7 +234,7 @@ def running_cluster(servers: int = 2, env: dict[str, str] | None = None) -> Iter
     with postgres_schema() as url, contextlib.ExitStack() as stack:
         environment = {"TEAMROLES_DATABASE_URL": url, **(env or {})}
         running = [
-            stack.enter_context(browser.server_process(env=environment)) for _ in range(servers)
+            stack.enter_context(run_server("app.py", env=environment)) for _ in range(servers)
         ]
         listen = free_port()
         ports = [urlsplit(server.url).port for server in running]
