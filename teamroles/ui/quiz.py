@@ -100,8 +100,7 @@ def _start(quiz: Quiz, length: str, seed: int) -> None:
     size = None if length == ALL else int(length)
     st.session_state[ATTEMPT] = engine.start(quiz, quiz.question_ids, seed, size)
     st.session_state[LENGTH] = length
-    _new_run()
-    st.query_params.from_dict({"quiz": quiz.id, "length": length, "seed": str(seed)})
+    _new_run()  # the fragment's next run puts the replay link in the URL (quiz_panel)
 
 
 def _start_from_picker(seed: int | None) -> None:
@@ -196,13 +195,15 @@ def quiz_panel() -> None:
     else:
         quiz = banks[attempt.quiz_id]
         if attempt.retry_of is None:  # keep the replay link in the URL, also after a page change
-            st.query_params.from_dict(
-                {
-                    "quiz": quiz.id,
-                    "length": st.session_state.get(LENGTH, ALL),
-                    "seed": str(attempt.seed),
-                }
-            )
+            replay = {
+                "quiz": quiz.id,
+                "length": st.session_state.get(LENGTH, ALL),
+                "seed": str(attempt.seed),
+            }
+            # Only when it differs: setting the URL is one more message to the browser, and
+            # this runs on every answer.
+            if st.query_params.to_dict() != replay:
+                st.query_params.from_dict(replay)
         if attempt.stage == "finished":
             results(quiz, attempt)
         else:
