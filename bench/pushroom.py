@@ -45,6 +45,7 @@ from bench.scenarios import (
     database_env,
 )
 from bench.server import CLOCK_TICKS, CpuWindow, Server, run_server
+from teamroles.room.broker import MAX_PER_ROOM
 
 PHONE_POLL = 2.0  # the bare poll app's interval: the phones' old timer, the fallback's
 
@@ -556,8 +557,8 @@ async def push_room(plan: PushPlan) -> Result:
         ["server CPU while waiting, share of one core", num(report["big1_cpu"], 3)],
         ["requests the phones sent over the websocket while waiting", report["big1_sent"]],
         [
-            "phones on the fallback at the end of the wait (the route answered 503: the cap "
-            "of 1,000 waiters per room, and the host waits too)",
+            "phones on the fallback at the end of the wait (a phone goes there when the route "
+            f"answers 503: the cap is {MAX_PER_ROOM:,} waiters per room, the host's view included)",
             f"{report['big1_fallback']} ({report['big1_fallback_fired']} timed triggers)",
         ],
         [
