@@ -261,8 +261,8 @@ async def fragment_clicks(n: int, questions: int, bare_waves: int) -> Result:
             await connect_all(sessions)
             await open_all(sessions, "")
             for _ in range(bare_waves):
+                await asyncio.sleep(PAUSE)  # every wave, the first too, after a pause
                 add("bare", await wave(sessions, lambda s: s.click("Click")))
-                await asyncio.sleep(PAUSE)
         finally:
             await close_all(sessions)
 
@@ -274,6 +274,7 @@ async def fragment_clicks(n: int, questions: int, bare_waves: int) -> Result:
             try:
                 await connect_all(sessions)
                 await open_all(sessions, "quiz")
+                await asyncio.sleep(PAUSE)  # as before every wave
                 add("quiz start", await wave(sessions, lambda s: s.click("Start the quiz")))
                 for _ in range(questions):
                     await asyncio.sleep(PAUSE)
