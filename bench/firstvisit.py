@@ -19,9 +19,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench.chromium import launch_chromium, phone_context, wait_for_app
-from bench.measure import Stats, Table, close_all, ms
-from bench.protocol import LoadError, Session
+from bench.measure import Table, close_all, ms
 from bench.scenarios import Result, _room_quiz, database_env
+from bench.scenarios import burst as open_at_once
 from bench.server import run_server
 
 APP, BARE = "app.py", "bench/bare_app.py"
@@ -152,30 +152,6 @@ async def _http_get_all(url: str, paths: list[str], accept: str) -> int:
     return received
 
 
-async def _first_visit_burst(url: str, n: int, files: list[str], query: str, accept: str):
-    """n phones open the join link at once: each fetches the page's files (HTTP), then
-    connects and waits for the page's first run; seconds from the start to that run."""
-    sessions = [Session(url, name=f"fv-{i}") for i in range(n)]
-    received: list[int] = []
-
-    async def one(session: Session) -> float | None:
-        started = time.perf_counter()
-        try:
-            received.append(await _http_get_all(url, files, accept))
-            await session.connect()
-            result = await session.open("join", query)
-        except (LoadError, OSError, TimeoutError, asyncio.IncompleteReadError, StopIteration):
-            return None
-        return result.finished - started if result.status == "ok" else None
-
-    started = time.perf_counter()
-    times = await asyncio.gather(*(one(s) for s in sessions))
-    stats = Stats(elapsed=time.perf_counter() - started)
-    stats.latencies = [t for t in times if t is not None]
-    stats.errors = sum(t is None for t in times) + sum(len(s.errors) for s in sessions)
-    return stats, sessions, sum(received)
-
-
 def _row(name: str, visits: dict, bare: dict | None) -> list[str]:
     plain, slow = visits[False], visits[True]
     cells = [
@@ -281,9 +257,15 @@ async def first_visit(n: int, throttle: bool = True) -> Result:
                 # warm: the files compressed (first request) and one page run
                 await _http_get_all(server.url, files, BROWSER_ACCEPT)
                 cpu = server.cpu_seconds()
-                stats, sessions, sent = await _first_visit_burst(
-                    server.url, n, files, query, BROWSER_ACCEPT
+                received: list[int] = []
+
+                async def fetch_files(received=received, files=files) -> None:
+                    received.append(await _http_get_all(server.url, files, BROWSER_ACCEPT))
+
+                stats, sessions = await open_at_once(
+                    server.url, n, "join", query, name="fv", before=fetch_files
                 )
+                sent = sum(received)
                 cpu = server.cpu_seconds() - cpu
                 await close_all(sessions)
                 burst.rows.append(

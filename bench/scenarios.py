@@ -13,7 +13,7 @@ import random
 import re
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -408,19 +408,27 @@ async def _paced_quiz(
 # ---------------------------------------------------------------- (d) bursts
 
 
-async def _burst(
-    url: str, n: int, path: str, query: str = "", name: str = "b"
+async def burst(
+    url: str,
+    n: int,
+    path: str,
+    query: str = "",
+    name: str = "b",
+    before: Callable[[], Awaitable[object]] | None = None,
 ) -> tuple[Stats, list[Session]]:
     """n new tabs open a page at the same moment: connect, first run; seconds until each
-    page has finished rendering, counted from before the connection."""
+    page has finished rendering, counted from before the connection (or from before
+    `before`, what a tab does first: the first-visit scenario fetches the page's files)."""
     sessions = [Session(url, name=f"{name}-{i}") for i in range(n)]
 
     async def one(session: Session) -> float | None:
         started = time.perf_counter()
         try:
+            if before is not None:
+                await before()
             await session.connect()
             result = await session.open(path, query)
-        except (LoadError, OSError, TimeoutError):
+        except (LoadError, OSError, TimeoutError, EOFError, StopIteration):
             return None
         return result.finished - started if result.status == "ok" else None
 
@@ -459,9 +467,9 @@ async def bursts(n: int) -> Result:
     notes: list[str] = []
     poll = None
     with run_server(BARE, name="bare") as server:
-        _, warm_sessions = await _burst(server.url, 2, "")
+        _, warm_sessions = await burst(server.url, 2, "")
         await close_all(warm_sessions)
-        found["bare: open the page"], sessions = await _burst(server.url, n, "")
+        found["bare: open the page"], sessions = await burst(server.url, n, "")
         await close_all(sessions)
 
     with tempfile.TemporaryDirectory() as folder:
@@ -469,13 +477,13 @@ async def bursts(n: int) -> Result:
         service = open_service(url)
         quiz = _room_quiz(10)
         with run_server(APP, name="app", env=env) as server:
-            _, warm_sessions = await _burst(server.url, 2, "join", "")
+            _, warm_sessions = await burst(server.url, 2, "join", "")
             await close_all(warm_sessions)
-            found["app: open the home page"], sessions = await _burst(server.url, n, "")
+            found["app: open the home page"], sessions = await burst(server.url, n, "")
             await close_all(sessions)
             created = service.create_room(quiz.id, questions=3, max_participants=max(500, n))
             query = f"room={created.code}"
-            found["app: open the join link"], sessions = await _burst(
+            found["app: open the join link"], sessions = await burst(
                 server.url, n, "join", query, name="j"
             )
             try:
@@ -526,7 +534,7 @@ async def bursts(n: int) -> Result:
 
     poll = poll or _poll_seconds()
     with run_server(BARE_POLL, name="bare poll", env={"BENCH_POLL_SECONDS": str(poll)}) as server:
-        found["bare poll app: open the page"], sessions = await _burst(server.url, n, "")
+        found["bare poll app: open the page"], sessions = await burst(server.url, n, "")
         try:
             await asyncio.sleep(2 * poll)
             found["bare poll app: button in the polling fragment, all at once"] = await wave(

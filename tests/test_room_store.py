@@ -304,3 +304,22 @@ def test_downgrading_to_0001_keeps_every_participant_and_answer(room_db_url):
             assert left.scalar_one() == 0
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "listened"),
+    [
+        ("postgresql+psycopg://u:p@h:5432/db", "postgresql://u:p@h:5432/db"),
+        ("postgresql://u:p@h/db", "postgresql://u:p@h/db"),
+        ("postgres://u:p@h/db", "postgresql://u:p@h/db"),
+        ("sqlite:///data/rooms.sqlite3", None),
+    ],
+)
+def test_only_a_postgresql_room_database_is_listened_to(url, listened):
+    """Servers tell each other of changes only through PostgreSQL; SQLite has one server
+    (the push route starts no LISTEN connection for it)."""
+    from teamroles.room.database import is_postgresql
+    from teamroles.room.notify import listen_url
+
+    assert is_postgresql(url) == (listened is not None)
+    assert listen_url(url) == listened

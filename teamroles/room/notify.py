@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 from teamroles.room import broker as room_broker
 from teamroles.room.codes import normalize_code
+from teamroles.room.database import is_postgresql
 
 CHANNEL = "teamroles_rooms"
 _PENDING = "teamroles_room_changes"  # connection.info: changes waiting for the commit
@@ -64,9 +65,9 @@ def publishing(connection: sa.Connection) -> Iterator[None]:
 
 def listen_url(url: str) -> str | None:
     """The psycopg connection string for a PostgreSQL room database URL (None: not one)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() not in ("postgresql", "postgres"):
+    if not is_postgresql(url):
         return None
+    parsed = make_url(url)
     return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
